@@ -1,0 +1,1 @@
+"""The longitudinal dataset: schema, sessions, migrations, queries and exports."""

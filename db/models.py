@@ -1,0 +1,244 @@
+"""SQLAlchemy models of the longitudinal dataset. Every run is kept; nothing is overwritten."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the only clock the dataset uses."""
+    return datetime.now(UTC)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
+body_key = Annotated[str, mapped_column(String(64))]
+url_str = Annotated[str, mapped_column(String(2048))]
+short_str = Annotated[str, mapped_column(String(64))]
+timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+counter = Annotated[int, mapped_column(Integer, default=0, server_default="0")]
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints predictably."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+def run_fk() -> Mapped[int]:
+    """The run a row belongs to; runs are never deleted while rows point at them."""
+    return mapped_column(ForeignKey("crawl_runs.id"), index=True)
+
+
+def body_fk() -> Mapped[str]:
+    """The public body a row is about."""
+    return mapped_column(String(64), ForeignKey("bodies.id"), index=True)
+
+
+def page_fk() -> Mapped[int]:
+    """The fetched page a finding was made on."""
+    return mapped_column(ForeignKey("pages.id"), index=True)
+
+
+class Body(Base):
+    """A public body from a seed list, keyed by its stable id (for example the 8-digit AGS)."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(8))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    population: Mapped[int | None]
+    wikidata: Mapped[str | None] = mapped_column(String(32))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[timestamp] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(back_populates="body")
+
+
+class Site(Base):
+    """A website of a body, by the seed URL it was listed with."""
+
+    __tablename__ = "sites"
+    __table_args__ = (UniqueConstraint("body_id", "url"),)
+
+    id: Mapped[intpk]
+    body_id: Mapped[str] = body_fk()
+    url: Mapped[url_str]
+    first_seen_at: Mapped[timestamp] = mapped_column(default=utcnow)
+
+    body: Mapped[Body] = relationship(back_populates="sites")
+
+
+class CrawlRun(Base):
+    """One crawl over a seed list: when, how, with what code, and what it found in sum."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[intpk]
+    started_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    message: Mapped[str | None] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    code_version: Mapped[str] = mapped_column(String(64))
+    seed_file: Mapped[str | None] = mapped_column(String(1024))
+    seed_sha256: Mapped[str | None] = mapped_column(String(64))
+    bodies_total: Mapped[counter]
+    bodies_done: Mapped[counter]
+    bodies_reachable: Mapped[counter]
+    pages_fetched: Mapped[counter]
+    accounts_found: Mapped[counter]
+    trackers_found: Mapped[counter]
+    errors: Mapped[counter]
+    pid: Mapped[int | None]
+    hostname: Mapped[str | None] = mapped_column(String(255))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BodyVisit(Base):
+    """The outcome of crawling one body in one run: reachable or not, and why."""
+
+    __tablename__ = "body_visits"
+    __table_args__ = (UniqueConstraint("run_id", "body_id"),)
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    seed_url: Mapped[url_str]
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    moved_to: Mapped[str | None] = mapped_column(String(255))
+    reachable: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[short_str]
+    reason: Mapped[str | None] = mapped_column(Text)
+    pages_fetched: Mapped[counter]
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[timestamp] = mapped_column(default=utcnow)
+
+
+class PageFetch(Base):
+    """One fetched (or failed) page of a body in a run."""
+
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("run_id", "body_id", "url"),
+        Index("ix_pages_run_id_body_id", "run_id", "body_id"),
+    )
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
+    body_id: Mapped[str] = body_fk()
+    url: Mapped[url_str]
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    depth: Mapped[counter]
+    status: Mapped[int | None]
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    bytes: Mapped[int | None]
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(500))
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[timestamp] = mapped_column(default=utcnow)
+
+
+class EvidenceColumns:
+    """Where on the page a finding was made, and which catalogue rule matched."""
+
+    element: Mapped[str] = mapped_column(String(32))
+    attribute: Mapped[str | None] = mapped_column(String(64))
+    evidence: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(128))
+
+
+class SocialLinkSighting(EvidenceColumns, Base):
+    """A link to a social platform seen on a page; ``link_kind='profile'`` means an account."""
+
+    __tablename__ = "social_links"
+    __table_args__ = (Index("ix_social_links_run_id_platform_handle", "run_id", "platform", "handle"),)
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    page_id: Mapped[int] = page_fk()
+    platform: Mapped[str] = mapped_column(String(32))
+    link_kind: Mapped[str] = mapped_column(String(16))
+    handle: Mapped[str | None] = mapped_column(String(256))
+    account_type: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[url_str]
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TrackerSighting(EvidenceColumns, Base):
+    """A catalogued tracker or third-party technology seen on a page, as catalogued then."""
+
+    __tablename__ = "tracker_sightings"
+    __table_args__ = (Index("ix_tracker_sightings_run_id_tracker_id", "run_id", "tracker_id"),)
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    page_id: Mapped[int] = page_fk()
+    tracker_id: Mapped[short_str]
+    name: Mapped[str] = mapped_column(String(128))
+    vendor: Mapped[str] = mapped_column(String(128))
+    vendor_country: Mapped[str] = mapped_column(String(8))
+    category: Mapped[short_str]
+    third_country: Mapped[bool] = mapped_column(Boolean)
+    ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_gated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThirdPartyHostSighting(Base):
+    """A host outside the body's own registrable domain that a page loads or links to."""
+
+    __tablename__ = "third_party_hosts"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    page_id: Mapped[int] = page_fk()
+    host: Mapped[str] = mapped_column(String(255))
+    domain: Mapped[str] = mapped_column(String(255), index=True)
+
+
+class FilterListHitSighting(Base):
+    """A resource URL of a page matched by a user-supplied Adblock Plus filter list."""
+
+    __tablename__ = "filter_list_hits"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    page_id: Mapped[int] = page_fk()
+    list_name: Mapped[str] = mapped_column(String(255))
+    list_version: Mapped[str] = mapped_column(String(255))
+    resource_url: Mapped[url_str]
+    rule: Mapped[str] = mapped_column(Text)
