@@ -1,47 +1,5 @@
 """Detection: pure functions from a page's HTML and URL to findings, driven by catalogues.
 
 Nothing here does I/O. The crawl parses each page once (``ParsedPage``) and every detector
-reads that same tree.
+reads that same tree; ``crawler.detection.detect`` runs them all.
 """
-
-from __future__ import annotations
-
-from crawler.detection.findings import (
-    Evidence,
-    FilterListHit,
-    PageFindings,
-    SocialLink,
-    ThirdPartyHost,
-    TrackerHit,
-)
-from crawler.detection.page import ParsedPage
-from crawler.detection.social import detect_social_links
-from crawler.detection.thirdparty import third_party_hosts
-from crawler.detection.trackers import detect_trackers
-
-__all__ = [
-    "Evidence",
-    "FilterListHit",
-    "PageFindings",
-    "ParsedPage",
-    "SocialLink",
-    "ThirdPartyHost",
-    "TrackerHit",
-    "detect",
-    "detect_page",
-]
-
-
-def detect(html: str, url: str) -> PageFindings:
-    """Findings of one page given as text, fetched from ``url``."""
-    return detect_page(ParsedPage.from_html(html, url))
-
-
-def detect_page(page: ParsedPage) -> PageFindings:
-    """Findings of an already parsed page."""
-    return PageFindings(
-        url=page.url,
-        links=tuple(detect_social_links(page)),
-        trackers=tuple(detect_trackers(page)),
-        third_party_hosts=tuple(third_party_hosts(page)),
-    )

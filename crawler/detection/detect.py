@@ -1,0 +1,24 @@
+"""Run every detector over one parsed page."""
+
+from __future__ import annotations
+
+from crawler.detection.findings import PageFindings
+from crawler.detection.page import ParsedPage
+from crawler.detection.social import detect_social_links
+from crawler.detection.thirdparty import third_party_hosts
+from crawler.detection.trackers import detect_trackers
+
+
+def detect(html: str, url: str) -> PageFindings:
+    """Findings of one page given as text, fetched from ``url``."""
+    return detect_page(ParsedPage.from_html(html, url))
+
+
+def detect_page(page: ParsedPage) -> PageFindings:
+    """Findings of an already parsed page."""
+    return PageFindings(
+        url=page.url,
+        links=tuple(detect_social_links(page)),
+        trackers=tuple(detect_trackers(page)),
+        third_party_hosts=tuple(third_party_hosts(page)),
+    )
