@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,11 +35,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes: their zone would be a guess."""
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use db.models.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to what SQLite returns naive."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
 body_key = Annotated[str, mapped_column(String(64))]
 url_str = Annotated[str, mapped_column(String(2048))]
 short_str = Annotated[str, mapped_column(String(64))]
-timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+timestamp = Annotated[datetime, mapped_column(UTCDateTime)]
 counter = Annotated[int, mapped_column(Integer, default=0, server_default="0")]
 
 
@@ -104,7 +125,7 @@ class CrawlRun(Base):
 
     id: Mapped[intpk]
     started_at: Mapped[timestamp] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), index=True)
     message: Mapped[str | None] = mapped_column(Text)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -120,7 +141,7 @@ class CrawlRun(Base):
     errors: Mapped[counter]
     pid: Mapped[int | None]
     hostname: Mapped[str | None] = mapped_column(String(255))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class BodyVisit(Base):
@@ -140,7 +161,7 @@ class BodyVisit(Base):
     outcome: Mapped[short_str]
     reason: Mapped[str | None] = mapped_column(Text)
     pages_fetched: Mapped[counter]
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[timestamp] = mapped_column(default=utcnow)
 
 
@@ -181,7 +202,9 @@ class SocialLinkSighting(EvidenceColumns, Base):
     """A link to a social platform seen on a page; ``link_kind='profile'`` means an account."""
 
     __tablename__ = "social_links"
-    __table_args__ = (Index("ix_social_links_run_id_platform_handle", "run_id", "platform", "handle"),)
+    __table_args__ = (
+        Index("ix_social_links_run_id_platform_handle", "run_id", "platform", "handle"),
+    )
 
     id: Mapped[intpk]
     run_id: Mapped[int] = run_fk()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import click
+from crawler.cli.crawl import crawl
+from crawler.cli.db import db
+from crawler.cli.demo import demo
+from crawler.cli.group import main
+from crawler.cli.inspect import inspect
+from crawler.cli.runs import runs
 
-from crawler import __version__
+__all__ = ["main"]
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="govsocial")
-def main() -> None:
-    """Inventory the social-media presence and tracking technology of public bodies' websites."""
+for command in (crawl, db, demo, inspect, runs):
+    main.add_command(command)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -252,7 +251,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_tracker_sightings_run_id_tracker_id", ["run_id", "tracker_id"], unique=False
         )
-
 
 
 def downgrade() -> None:

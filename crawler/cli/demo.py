@@ -1,0 +1,63 @@
+"""``govsocial demo``: serve the synthetic municipal sites on loopback and crawl them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crawler.cli.options import db_option
+from crawler.cli.summary import print_summary
+from crawler.crawl import CrawlOptions, run_crawl
+from crawler.demo.server import SitesServer
+from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
+from db.session import database_url
+
+# Our own loopback server needs no politeness delays.
+DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "RETRY_TIMES": "0"}
+
+
+@click.command()
+@db_option
+@click.option(
+    "--sites",
+    "sites_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEMO_DIR,
+    show_default=True,
+    help="Folder with seeds.csv, sites.toml and sites/<host>/.",
+)
+@click.option("--quiet", is_flag=True, help="No live progress display.")
+def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
+    """Serve the demo municipalities on 127.0.0.1 and crawl them into the database."""
+    try:
+        web = LoopbackWeb.from_dir(sites_dir)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"demo sites not found: {error}") from None
+    url = database_url(db_url)
+    server = SitesServer(web.sites, web.behaviours)
+    server.start_in_thread()
+    try:
+        seeds = web.write_seeds(server.server_port, REPO_DATA / "demo-seeds.csv", closed_port())
+        click.echo(
+            f"serving {len(web.hosts())} demo hosts on 127.0.0.1:{server.server_port}, "
+            f"crawling {seeds} ..."
+        )
+        run = run_crawl(
+            CrawlOptions(
+                seeds=seeds,
+                db_url=url,
+                allow_private=True,
+                overrides=dict(DEMO_SETTINGS),
+                hosts=web.hosts(),
+                progress=not quiet,
+                log_level="WARNING",
+            )
+        )
+    finally:
+        server.shutdown()
+    print_summary(run, url)
+    click.echo("\nnext steps:")
+    click.echo("  govsocial runs")
+    click.echo("  govsocial export accounts --run latest --format csv -o accounts.csv")
+    click.echo("  govsocial export bodies --run latest --excel -o bodies.csv")

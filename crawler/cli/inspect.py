@@ -1,0 +1,29 @@
+"""``govsocial inspect``: the findings of one saved page, as JSON, to check a page by hand."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from scrapy.http import HtmlResponse
+
+from crawler.detection.detect import detect_page
+from crawler.detection.page import ParsedPage
+
+
+@click.command()
+@click.argument("path", type=click.File("rb"))
+@click.option(
+    "--url",
+    required=True,
+    help="The URL the page was fetched from (relative links and first parties depend on it).",
+)
+def inspect(path: click.utils.LazyFile, url: str) -> None:
+    """Print the findings of the saved page PATH (``-`` reads standard input) as JSON."""
+    body = path.read()
+    # Decode exactly as the crawl does: HTTP-less charset sniffing from the markup.
+    response = HtmlResponse(url=url, body=body)
+    findings = detect_page(ParsedPage(response.selector, url))
+    json.dump(findings.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,95 @@
+"""``govsocial runs``: the runs in the database."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from crawler.cli.options import db_option
+from db.migrate import current_revision
+from db.models import CrawlRun
+from db.queries import list_runs
+from db.session import database_url, make_engine, make_sessionmaker
+
+COLUMNS = (
+    "id",
+    "started_at",
+    "finished_at",
+    "status",
+    "bodies_total",
+    "bodies_done",
+    "bodies_reachable",
+    "pages_fetched",
+    "accounts_found",
+    "trackers_found",
+    "errors",
+)
+
+
+def run_record(run: CrawlRun) -> dict[str, object]:
+    """A run as plain values (timestamps in ISO 8601)."""
+    record: dict[str, object] = {}
+    for column in COLUMNS:
+        value = getattr(run, column)
+        record[column] = value.isoformat() if hasattr(value, "isoformat") else value
+    return record
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+def runs(db_url: str | None, output_format: str) -> None:
+    """List crawl runs, newest first."""
+    engine = make_engine(database_url(db_url))
+    try:
+        if current_revision(engine) is None:
+            raise click.ClickException("no runs: this database has never been crawled into")
+        with make_sessionmaker(engine)() as session:
+            records = [run_record(run) for run in list_runs(session)]
+    finally:
+        engine.dispose()
+    if output_format == "json":
+        click.echo(json.dumps(records, indent=2))
+        return
+    if not records:
+        click.echo("no runs yet")
+        return
+    header = (
+        "id",
+        "started",
+        "finished",
+        "status",
+        "bodies",
+        "reachable",
+        "pages",
+        "accounts",
+        "trackers",
+        "errors",
+    )
+    rows = [
+        (
+            str(r["id"]),
+            str(r["started_at"])[:19],
+            str(r["finished_at"] or "")[:19],
+            str(r["status"]),
+            f"{r['bodies_done']}/{r['bodies_total']}",
+            str(r["bodies_reachable"]),
+            str(r["pages_fetched"]),
+            str(r["accounts_found"]),
+            str(r["trackers_found"]),
+            str(r["errors"]),
+        )
+        for r in records
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )

@@ -1,0 +1,44 @@
+"""The closing summary of a crawl, shared by ``crawl`` and ``demo``."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from db.models import BodyVisit, CrawlRun
+from db.session import describe, make_engine, make_sessionmaker
+
+
+def outcome_counts(db_url: str, run_id: int) -> list[tuple[str, int]]:
+    """How many bodies ended with each outcome in a run, most frequent first."""
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            rows = session.execute(
+                select(BodyVisit.outcome, func.count())
+                .where(BodyVisit.run_id == run_id)
+                .group_by(BodyVisit.outcome)
+                .order_by(func.count().desc(), BodyVisit.outcome)
+            )
+            return [(outcome, count) for outcome, count in rows]
+    finally:
+        engine.dispose()
+
+
+def print_summary(run: CrawlRun, db_url: str) -> None:
+    """Print what a run did and where its data is."""
+    duration = ""
+    if run.finished_at and run.started_at:
+        duration = f" in {(run.finished_at - run.started_at).total_seconds():.1f} s"
+    click.echo(f"run {run.id}: {run.status}{duration}")
+    click.echo(
+        f"  bodies   {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
+    )
+    click.echo(f"  pages    {run.pages_fetched} fetched, {run.errors} failed requests")
+    click.echo(f"  findings {run.accounts_found} account links, {run.trackers_found} trackers")
+    outcomes = outcome_counts(db_url, run.id)
+    if outcomes:
+        click.echo("  outcomes " + ", ".join(f"{name} {count}" for name, count in outcomes))
+    if run.message:
+        click.echo(f"  note     {run.message}")
+    click.echo(f"  database {describe(db_url)}")

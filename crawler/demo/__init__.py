@@ -1,0 +1,1 @@
+"""The demo: synthetic municipal sites from data/demo served on loopback and crawled."""

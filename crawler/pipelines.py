@@ -1,0 +1,63 @@
+"""Pipelines: detect findings on each fetched page, then persist pages, findings and outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.detection.detect import detect_page
+from crawler.items import BodyOutcome, PageItem
+from db.session import make_engine, make_sessionmaker
+from db.writer import RunWriter
+
+RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
+DB_URL_SETTING = "GOVSOCIAL_DB_URL"
+
+
+class DetectionPipeline:
+    """Runs every detector on the page the spider already parsed (one parse per page)."""
+
+    def process_item(self, item: Any) -> Any:
+        """Attach findings to HTML pages and release the parsed tree."""
+        if isinstance(item, PageItem) and item.page is not None:
+            item.findings = detect_page(item.page)
+            item.page = None
+        return item
+
+
+class StoragePipeline:
+    """Writes each page with its findings, and each body's outcome, to the run's database."""
+
+    def __init__(self, db_url: str, run_id: int) -> None:
+        self.db_url = db_url
+        self.run_id = run_id
+        self.writer: RunWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        """Needs the run id and database URL that ``govsocial crawl`` puts in the settings."""
+        settings = crawler.settings
+        if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
+            raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
+        pipeline = cls(settings[DB_URL_SETTING], settings.getint(RUN_ID_SETTING))
+        return pipeline
+
+    def open_spider(self, spider: Any = None) -> None:
+        """Connect to the database."""
+        self.engine = make_engine(self.db_url)
+        self.writer = RunWriter(make_sessionmaker(self.engine), self.run_id)
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def process_item(self, item: Any) -> Any:
+        """Persist pages and outcomes; other items pass through."""
+        assert self.writer is not None, "open_spider() was not called"
+        if isinstance(item, PageItem):
+            self.writer.add_page(item)
+        elif isinstance(item, BodyOutcome):
+            self.writer.add_outcome(item)
+        return item

@@ -1,0 +1,148 @@
+"""A run's lifecycle in the database: bodies registered, one writer at a time, a final status."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from crawler import __version__
+from crawler.seeds import Seed, SeedList
+from db.models import Body, CrawlRun, Site, utcnow
+
+RUNNING = "running"
+FINISHED = "finished"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+# A run on another machine whose heartbeat is older than this is presumed dead.
+STALE_AFTER = timedelta(minutes=30)
+CHUNK = 500
+
+
+class CrawlAlreadyRunning(RuntimeError):
+    """Another live crawl is writing to this database."""
+
+
+def code_version() -> str:
+    """The package version, plus the git commit when running from a checkout."""
+    repo = Path(__file__).resolve().parents[1]
+    if not (repo / ".git").exists():
+        return __version__
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+    return f"{__version__}+g{commit}" if commit else __version__
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def register_seeds(session: Session, seeds: Iterable[Seed]) -> None:
+    """Upsert bodies by id and add sites not seen before; nothing is deleted."""
+    by_id = {seed.id: seed for seed in seeds}
+    existing: dict[str, Body] = {}
+    for ids in _chunks(list(by_id)):
+        existing.update(
+            (body.id, body) for body in session.scalars(select(Body).where(Body.id.in_(ids)))
+        )
+    for seed in by_id.values():
+        body = existing.get(seed.id) or Body(id=seed.id)
+        body.name = seed.name
+        body.kind, body.state, body.country = seed.kind, seed.state, seed.country
+        body.parent_id, body.population, body.wikidata = (
+            seed.parent_id,
+            seed.population,
+            seed.wikidata,
+        )
+        body.attributes = dict(seed.attributes)
+        if seed.id not in existing:
+            session.add(body)
+    session.flush()
+    pairs = [(seed.id, seed.url) for seed in by_id.values()]
+    known: set[tuple[str, str]] = set()
+    for chunk in _chunks(pairs):
+        rows = session.execute(
+            select(Site.body_id, Site.url).where(tuple_(Site.body_id, Site.url).in_(chunk))
+        )
+        known.update((body_id, url) for body_id, url in rows)
+    session.add_all(
+        Site(body_id=body_id, url=url) for body_id, url in pairs if (body_id, url) not in known
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_stale(run: CrawlRun) -> bool:
+    if run.hostname == socket.gethostname() and run.pid is not None:
+        return not _process_alive(run.pid)
+    heartbeat = run.heartbeat_at or run.started_at
+    return utcnow() - heartbeat > STALE_AFTER
+
+
+def mark_stale_runs(session: Session) -> list[int]:
+    """Mark runs whose process died as interrupted; raise if a live one is running."""
+    stale = []
+    for run in session.scalars(select(CrawlRun).where(CrawlRun.status == RUNNING)):
+        if not _is_stale(run):
+            raise CrawlAlreadyRunning(
+                f"run {run.id} is still running (pid {run.pid} on {run.hostname}, "
+                f"started {run.started_at:%Y-%m-%d %H:%M}); wait for it or stop it first"
+            )
+        run.status = INTERRUPTED
+        run.message = "the crawl process died; detected when the next crawl started"
+        run.finished_at = run.heartbeat_at or run.started_at
+        stale.append(run.id)
+    return stale
+
+
+def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -> CrawlRun:
+    """Register the seeds and open a new run, refusing while another crawl is live."""
+    mark_stale_runs(session)
+    register_seeds(session, seed_list.seeds)
+    run = CrawlRun(
+        status=RUNNING,
+        settings=settings,
+        code_version=code_version(),
+        seed_file=seed_list.path,
+        seed_sha256=seed_list.sha256,
+        bodies_total=len(seed_list.seeds),
+        pid=os.getpid(),
+        hostname=socket.gethostname(),
+        heartbeat_at=utcnow(),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:
+    """Close a run with its final status."""
+    run = session.get_one(CrawlRun, run_id)
+    run.status = status
+    run.message = message
+    run.finished_at = utcnow()
+    return run

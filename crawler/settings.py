@@ -1,0 +1,68 @@
+"""Scrapy settings: polite by default, every one overridable by env or ``-s NAME=VALUE``.
+
+Precedence, lowest first: these defaults, ``GOVSOCIAL_SCRAPY_<NAME>`` environment variables,
+options of ``govsocial crawl``, then ``-s NAME=VALUE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "govsocial"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are and how to reach us: site operators see this in their logs.
+GOVSOCIAL_CONTACT_URL = os.environ.get(
+    "GOVSOCIAL_CONTACT_URL", "https://github.com/govsocial/govsocial"
+)
+USER_AGENT = (
+    f"govsocial/{__version__} "
+    f"(+{GOVSOCIAL_CONTACT_URL}; research crawler of public-sector websites)"
+)
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+
+# Bounds: a slow, huge or looping site must not hold the run.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+RETRY_TIMES = 1
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # an unreachable site is data (body_visits), not an error
+DNS_TIMEOUT = 20
+URLLENGTH_LIMIT = 2000
+
+# A measurement crawler keeps no state between requests and opens no control ports.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+HTTPERROR_ALLOW_ALL = True  # 4xx/5xx pages are recorded with their status, not dropped
+
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.netguard.PrivateAddressMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.DetectionPipeline": 300,
+    "crawler.pipelines.StoragePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.progress.ProgressExtension": 500,
+}
+
+GOVSOCIAL_ALLOW_PRIVATE = False
+GOVSOCIAL_HOSTS: dict[str, str] = {}
+GOVSOCIAL_MAX_PAGES = 10
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""Spiders: they fetch; detection and storage happen in the pipelines."""

@@ -1,0 +1,174 @@
+"""The crawl of public bodies: each body's homepage, then its most telling same-site pages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.detection.page import ParsedPage
+from crawler.domains import url_domain
+from crawler.items import BodyOutcome, PageItem
+from crawler.linkrank import rank_links
+from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
+from crawler.seeds import Seed
+from db.models import utcnow
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TITLE_MAX = 500
+# Pages below the homepage only add links that look like account or legal pages.
+MAX_DEPTH = 2
+HOMEPAGE_PRIORITY = 0
+SUBPAGE_PRIORITY = 100  # finish started bodies before opening new ones: per-body state stays small
+
+
+@dataclass(slots=True)
+class BodyState:
+    """What the spider tracks for a body while its requests are in flight; dropped when done."""
+
+    seed: Seed
+    started_at: datetime
+    seen: set[str] = field(default_factory=set)
+    site_domains: frozenset[str] = frozenset()
+    scheduled: int = 0
+    in_flight: int = 0
+    pages_fetched: int = 0
+    outcome: str | None = None
+    reason: str | None = None
+    final_url: str | None = None
+
+
+class BodiesSpider(scrapy.Spider):
+    """Fetches each seed's homepage and up to ``max_pages`` same-site pages per body."""
+
+    name = "bodies"
+
+    def __init__(self, seeds: Iterable[Seed], max_pages: int = 10, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        self.seeds = seeds
+        self.max_pages = max_pages
+        self.bodies: dict[str, BodyState] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        """One homepage request per seed, created lazily so a national list costs no memory."""
+        for seed in self.seeds:
+            state = BodyState(seed=seed, started_at=utcnow(), seen={seed.url})
+            self.bodies[seed.id] = state
+            yield self._request(state, seed.url, depth=0, priority=HOMEPAGE_PRIORITY)
+
+    def _request(self, state: BodyState, url: str, depth: int, priority: int) -> scrapy.Request:
+        state.scheduled += 1
+        state.in_flight += 1
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=priority,
+            meta={"body_id": state.seed.id, "depth": depth, "requested_url": url},
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Record the page, queue its most telling links, and close the body when done."""
+        state = self.bodies[response.meta["body_id"]]
+        depth = response.meta["depth"]
+        item = self._page_item(response, state.seed.id, depth)
+        state.pages_fetched += 1
+        is_html = item.content_type is not None and item.content_type.startswith(HTML_TYPES)
+        if depth == 0:
+            self._record_homepage(state, response, is_html)
+        if is_html and response.status < 400 and isinstance(response, TextResponse):
+            item.page = ParsedPage(response.selector, response.url)
+            item.title = _title(item.page)
+            yield from self._follow(state, item.page, depth)
+        yield item
+        yield from self._settle(state)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """Record a failed request; a failed homepage makes the body unreachable."""
+        request = failure.request  # type: ignore[attr-defined]
+        state = self.bodies[request.meta["body_id"]]
+        outcome, reason = classify_failure(failure)
+        depth = request.meta.get("depth", 0)
+        if depth == 0:
+            state.outcome, state.reason = outcome, reason
+        yield PageItem(
+            body_id=state.seed.id,
+            url=request.meta.get("requested_url", request.url),
+            depth=depth,
+            error=f"{outcome}: {reason}",
+        )
+        yield from self._settle(state)
+
+    def _page_item(self, response: Response, body_id: str, depth: int) -> PageItem:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        return PageItem(
+            body_id=body_id,
+            url=response.meta.get("requested_url", response.url),
+            depth=depth,
+            final_url=response.url,
+            status=response.status,
+            content_type=content_type.split(";")[0].strip() or None,
+            bytes=len(response.body),
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+        )
+
+    def _record_homepage(self, state: BodyState, response: Response, is_html: bool) -> None:
+        state.final_url = response.url
+        state.site_domains = frozenset({url_domain(state.seed.url), url_domain(response.url)})
+        if response.status >= 400:
+            state.outcome, state.reason = HTTP_ERROR, f"HTTP {response.status}"
+        elif not is_html:
+            state.outcome, state.reason = NOT_HTML, "homepage is not HTML"
+        else:
+            state.outcome, state.reason = OK, None
+
+    def _follow(self, state: BodyState, page: ParsedPage, depth: int) -> Iterator[scrapy.Request]:
+        if depth >= MAX_DEPTH:
+            return
+        for candidate in rank_links(page, state.site_domains):
+            if state.scheduled >= self.max_pages:
+                return
+            if depth > 0 and candidate.score <= 0:
+                return  # below the homepage, only links that promise accounts are worth a fetch
+            if candidate.url in state.seen:
+                continue
+            state.seen.add(candidate.url)
+            yield self._request(
+                state, candidate.url, depth + 1, SUBPAGE_PRIORITY + max(candidate.score, 0)
+            )
+
+    def _settle(self, state: BodyState) -> Iterator[BodyOutcome]:
+        state.in_flight -= 1
+        if state.in_flight > 0:
+            return
+        del self.bodies[state.seed.id]
+        final_domain = url_domain(state.final_url) if state.final_url else None
+        moved_to = (
+            final_domain if final_domain and final_domain != url_domain(state.seed.url) else None
+        )
+        yield BodyOutcome(
+            body_id=state.seed.id,
+            seed_url=state.seed.url,
+            reachable=state.outcome == OK,
+            outcome=state.outcome or "error",
+            reason=state.reason,
+            final_url=state.final_url,
+            moved_to=moved_to,
+            pages_fetched=state.pages_fetched,
+            started_at=state.started_at,
+        )
+
+
+def _title(page: ParsedPage) -> str | None:
+    for element in page.root.iter("title"):
+        text = " ".join((element.text_content() or "").split())
+        return text[:TITLE_MAX] or None
+    return None

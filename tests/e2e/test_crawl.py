@@ -1,0 +1,187 @@
+"""Crawling the fixture web end to end, asserting on the rows the crawl leaves in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.e2e.conftest import ServedWeb, govsocial
+
+NORDHEIM, SUEDSTADT, FUNKLOCH, ALTDORF, KAPUTT, VERBOTEN = (
+    "01001001",
+    "01001002",
+    "01001003",
+    "01001004",
+    "01001005",
+    "01001006",
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql), params)]
+
+
+@pytest.fixture(scope="module")
+def crawled(served_web: ServedWeb, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """One crawl of the fixture web into a fresh SQLite file: (db url, CLI stdout)."""
+    folder = tmp_path_factory.mktemp("crawl")
+    db_url = f"sqlite:///{folder / 'govsocial.sqlite'}"
+    result = govsocial(*served_web.crawl_args(folder, db_url, "--allow-private"))
+    assert result.returncode == 0, result.stderr
+    return db_url, result.stdout
+
+
+def test_every_body_gets_an_outcome(crawled: tuple[str, str], engine_for: Callable) -> None:
+    outcomes = rows(
+        engine_for(crawled[0]),
+        "SELECT body_id, reachable, outcome FROM body_visits ORDER BY body_id",
+    )
+    assert outcomes == [
+        (NORDHEIM, 1, "ok"),
+        (SUEDSTADT, 1, "ok"),
+        (FUNKLOCH, 0, "connection_refused"),
+        (ALTDORF, 1, "ok"),
+        (KAPUTT, 0, "http_error"),
+        (VERBOTEN, 0, "robots_disallowed"),
+    ]
+
+
+def test_redirect_to_another_domain_is_recorded_as_a_move(
+    crawled: tuple[str, str], engine_for: Callable
+) -> None:
+    moved = rows(
+        engine_for(crawled[0]),
+        "SELECT final_url, moved_to FROM body_visits WHERE body_id = :id",
+        id=ALTDORF,
+    )
+    assert len(moved) == 1
+    assert moved[0][0].startswith("http://www.neu-altdorf.de:")
+    assert moved[0][1] == "neu-altdorf.de"
+
+
+def test_accounts_on_homepage_and_only_on_impressum_are_found(
+    crawled: tuple[str, str], engine_for: Callable
+) -> None:
+    accounts = rows(
+        engine_for(crawled[0]),
+        "SELECT DISTINCT body_id, platform, handle FROM social_links "
+        "WHERE link_kind = 'profile' ORDER BY body_id, platform",
+    )
+    assert accounts == [
+        (NORDHEIM, "facebook", "gemeindenordheim"),
+        (NORDHEIM, "x", "nordheim_sh"),
+        (SUEDSTADT, "facebook", "stadtsuedstadt"),
+        (ALTDORF, "x", "altdorf_amt"),
+    ]
+
+
+def test_sightings_carry_their_page_and_evidence(
+    crawled: tuple[str, str], engine_for: Callable
+) -> None:
+    evidence = rows(
+        engine_for(crawled[0]),
+        "SELECT p.url, s.element, s.attribute, s.evidence FROM social_links s "
+        "JOIN pages p ON p.id = s.page_id WHERE s.body_id = :id AND s.platform = 'x'",
+        id=NORDHEIM,
+    )
+    assert len(evidence) == 1
+    page_url, element, attribute, value = evidence[0]
+    assert page_url.endswith("/impressum.html")
+    assert (element, attribute, value) == ("a", "href", "https://x.com/nordheim_sh")
+
+
+def test_impressum_is_chosen_over_news_within_the_page_budget(
+    crawled: tuple[str, str], engine_for: Callable
+) -> None:
+    urls = [
+        url
+        for (url,) in rows(
+            engine_for(crawled[0]), "SELECT url FROM pages WHERE body_id = :id", id=SUEDSTADT
+        )
+    ]
+    assert len(urls) == 10
+    assert any(url.endswith("/impressum.html") for url in urls)
+    assert any(url.endswith("/datenschutz.html") for url in urls)
+    assert not any("kalender" in url for url in urls)
+
+
+def test_run_row_has_status_counts_and_provenance(
+    crawled: tuple[str, str], engine_for: Callable
+) -> None:
+    (run,) = rows(
+        engine_for(crawled[0]),
+        "SELECT status, bodies_total, bodies_done, bodies_reachable, pages_fetched, "
+        "seed_sha256, code_version, finished_at FROM crawl_runs",
+    )
+    status, total, done, reachable, pages, digest, version, finished = run
+    assert (status, total, done, reachable) == ("finished", 6, 6, 3)
+    assert pages >= 14
+    assert len(str(digest)) == 64
+    assert version
+    assert finished is not None
+
+
+def test_summary_names_the_outcomes_and_the_database(crawled: tuple[str, str]) -> None:
+    stdout = crawled[1]
+    assert "run 1: finished" in stdout
+    assert "3 reachable" in stdout
+    assert "connection_refused 1" in stdout
+    assert "govsocial.sqlite" in stdout
+
+
+def test_second_run_keeps_the_first_and_upserts_bodies(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'twice.sqlite'}"
+    for _ in range(2):
+        result = govsocial(*served_web.crawl_args(tmp_path, db_url, "--allow-private"))
+        assert result.returncode == 0, result.stderr
+    engine = engine_for(db_url)
+    assert rows(engine, "SELECT count(*) FROM bodies") == [(6,)]
+    assert rows(engine, "SELECT count(*) FROM sites") == [(6,)]
+    per_run = rows(
+        engine,
+        "SELECT run_id, count(*) FROM social_links WHERE link_kind = 'profile' GROUP BY run_id",
+    )
+    assert per_run == [(1, per_run[0][1]), (2, per_run[0][1])]
+    listed = json.loads(govsocial("runs", "--db", db_url, "--format", "json").stdout)
+    assert [(run["id"], run["status"]) for run in listed] == [(2, "finished"), (1, "finished")]
+
+
+def test_without_allow_private_loopback_is_refused_for_every_body(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'refused.sqlite'}"
+    result = govsocial(*served_web.crawl_args(tmp_path, db_url))
+    assert result.returncode == 0, result.stderr
+    outcomes = rows(engine_for(db_url), "SELECT DISTINCT outcome FROM body_visits")
+    assert outcomes == [("refused_private",)]
+    assert rows(engine_for(db_url), "SELECT count(*) FROM social_links") == [(0,)]
+
+
+def test_max_pages_one_fetches_homepages_only(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'one.sqlite'}"
+    result = govsocial(
+        *served_web.crawl_args(tmp_path, db_url, "--allow-private", "--max-pages", "1")
+    )
+    assert result.returncode == 0, result.stderr
+    assert rows(engine_for(db_url), "SELECT max(depth) FROM pages") == [(0,)]
+
+
+def test_crawl_into_postgresql(
+    served_web: ServedWeb, tmp_path: Path, postgres_database: str, engine_for: Callable
+) -> None:
+    result = govsocial(*served_web.crawl_args(tmp_path, postgres_database, "--allow-private"))
+    assert result.returncode == 0, result.stderr
+    engine = engine_for(postgres_database)
+    assert rows(engine, "SELECT count(*) FROM body_visits WHERE reachable") == [(3,)]
+    assert rows(engine, "SELECT status FROM crawl_runs") == [("finished",)]

@@ -1,0 +1,103 @@
+"""The command line, driven in-process: help for everything, clear errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(all_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(main))
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    assert (command.help or "").strip()
+
+
+def test_bad_seed_file_is_refused_with_line_numbers_and_no_traceback(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("id,name,url\n1,A,https://a.de/\n1,B,nope\n", encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    result = CliRunner().invoke(main, ["crawl", "--seeds", str(seeds), "--db", f"sqlite:///{db}"])
+    assert result.exit_code == 1
+    assert "line 3: duplicate id '1' (first on line 2)" in result.output
+    assert "line 3: url 'nope' must start with http:// or https://" in result.output
+    assert "Traceback" not in result.output
+    assert not db.exists()  # nothing written either
+
+
+def test_bad_setting_override_is_a_usage_error(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("id,name,url\n1,A,https://a.de/\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["crawl", "--seeds", str(seeds), "-s", "NOEQUALS"])
+    assert result.exit_code == 2
+    assert "expected NAME=VALUE" in result.output
+
+
+def test_inspect_prints_findings_as_json() -> None:
+    page = FIXTURES / "gemeinde.html"
+    result = CliRunner().invoke(main, ["inspect", str(page), "--url", "https://www.beispiel.de/"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["url"] == "https://www.beispiel.de/"
+    accounts = {(a["platform"], a["handle"]) for a in document["accounts"]}
+    assert accounts == {("facebook", "gemeindebeispiel"), ("x", "gemeinde_beispiel")}
+    assert set(document) >= {"accounts", "shares", "trackers", "third_party_hosts"}
+
+
+def test_inspect_reads_standard_input() -> None:
+    html = (FIXTURES / "gemeinde.html").read_bytes()
+    result = CliRunner().invoke(
+        main, ["inspect", "-", "--url", "https://www.beispiel.de/"], input=html
+    )
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["accounts"]) == 2
+
+
+def test_inspect_requires_the_page_url() -> None:
+    result = CliRunner().invoke(main, ["inspect", str(FIXTURES / "gemeinde.html")])
+    assert result.exit_code == 2
+    assert "--url" in result.output
+
+
+def test_runs_on_a_new_database_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["runs", "--db", f"sqlite:///{tmp_path / 'new.sqlite'}"])
+    assert result.exit_code == 1
+    assert "never been crawled into" in result.output
+
+
+def test_db_upgrade_then_current(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade", "--db", url]).exit_code == 0
+    current = runner.invoke(main, ["db", "current", "--db", url])
+    assert current.exit_code == 0
+    assert "up to date" in current.output
+
+
+def test_db_option_reads_the_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"GOVSOCIAL_DB": url})
+    assert result.exit_code == 0
+    assert (tmp_path / "env.sqlite").exists()
