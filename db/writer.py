@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.detection.findings import PageFindings
+from crawler.detection.findings import Evidence, PageFindings
 from crawler.items import BodyOutcome, PageItem
 from db.models import (
     BodyVisit,
@@ -35,6 +35,15 @@ class BodyTally:
     errors: int = 0
 
 
+def _evidence(evidence: Evidence) -> dict[str, str | None]:
+    return {
+        "element": evidence.element,
+        "attribute": evidence.attribute,
+        "evidence": evidence.value,
+        "rule": evidence.rule,
+    }
+
+
 def _findings_rows(findings: PageFindings, run_id: int, body_id: str, page_id: int) -> list[object]:
     keys = {"run_id": run_id, "body_id": body_id, "page_id": page_id}
     rows: list[object] = [
@@ -47,10 +56,7 @@ def _findings_rows(findings: PageFindings, run_id: int, body_id: str, page_id: i
             url=link.url,
             canonical_url=link.canonical_url,
             resolved=link.resolved,
-            element=link.evidence.element,
-            attribute=link.evidence.attribute,
-            evidence=link.evidence.value,
-            rule=link.evidence.rule,
+            **_evidence(link.evidence),
         )
         for link in findings.links
     ]
@@ -65,10 +71,7 @@ def _findings_rows(findings: PageFindings, run_id: int, body_id: str, page_id: i
             third_country=hit.third_country,
             ids=list(hit.ids),
             consent_gated=hit.consent_gated,
-            element=hit.evidence.element,
-            attribute=hit.evidence.attribute,
-            evidence=hit.evidence.value,
-            rule=hit.evidence.rule,
+            **_evidence(hit.evidence),
         )
         for hit in findings.trackers
     )
