@@ -17,7 +17,7 @@ def test_golden_page(golden, name: str) -> None:
 
 
 def test_every_catalogue_rule_fires_in_a_golden_page() -> None:
-    """Each rule fires on a real thing in some golden page (its near-misses sit in the same page)."""
+    """Each rule fires on a real thing in a golden page (its near-misses sit in the same page)."""
     fired: set[str] = set()
     for path in GOLDEN_DIR.glob("*.expected.json"):
         for link in json.loads(path.read_text("utf-8"))["links"]:
