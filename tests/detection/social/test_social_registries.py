@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-Keyed = dict[tuple[str, str], list[tuple[str, str]]]
-
 from crawler.detection.social import classify_url
+
+Keyed = dict[tuple[str, str], list[tuple[str, str]]]
 
 # The registry's Platform column spells platforms several ways (and once misspells one).
 PLATFORM_COLUMN = {
