@@ -81,8 +81,10 @@ def main() -> int:
     precision = true_positive / claimed if claimed else 1.0
     recall = true_positive / (true_positive + false_negative)
     print(f"pages: {len(pages)}  labelled accounts: {true_positive + false_negative}")
-    print(f"true positives: {true_positive}  false positives: {false_positive}  "
-          f"false negatives: {false_negative}")
+    print(
+        f"true positives: {true_positive}  false positives: {false_positive}  "
+        f"false negatives: {false_negative}"
+    )
     print(f"precision: {precision:.4f}  recall: {recall:.4f}")
     print(f"median parse+extract per page: {statistics.median(total_ms):.2f} ms")
     print(f"median extract (parsed page) per 100 KB: {statistics.median(extract_per_100kb):.3f} ms")

@@ -1,4 +1,4 @@
-"""Social-account extraction: which platforms a page links to, as accounts, shares, content or embeds.
+"""Social-account extraction: the platforms a page links to, as accounts, shares, content, embeds.
 
 Driven by ``crawler/detection/catalogue/platforms.toml``. ``detect_social_links`` reads a parsed
 page; ``classify_url`` classifies a bare URL (used for registry canonicalisation checks).

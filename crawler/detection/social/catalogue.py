@@ -26,12 +26,13 @@ def idna_to_unicode(host: str) -> str:
         return host
     labels = []
     for label in host.split("."):
-        if label.startswith("xn--"):
-            try:
-                label = label[4:].encode("ascii").decode("punycode")
-            except UnicodeError:
-                return host
-        labels.append(label)
+        if not label.startswith("xn--"):
+            labels.append(label)
+            continue
+        try:
+            labels.append(label[4:].encode("ascii").decode("punycode"))
+        except UnicodeError:
+            return host
     return ".".join(labels)
 
 
@@ -72,7 +73,9 @@ class Capture:
             if self._is_reserved(value, main):
                 return None
             values = {self.name: normalize_value(main, self.normalize)}
-            values.update((key, normalize_value(group, self.normalize)) for key, group in groups.items())
+            values.update(
+                (key, normalize_value(group, self.normalize)) for key, group in groups.items()
+            )
             if not all(values.values()):
                 return None
             return values
@@ -207,6 +210,17 @@ class ShareAttribute:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareWidget:
+    """A placeholder element whose attribute lists the share services a script will render."""
+
+    rule: str
+    css_class: str
+    attribute: str
+    default: tuple[str, ...]
+    services: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     """Every platform plus the indexes detection looks things up in."""
 
@@ -215,25 +229,57 @@ class Catalogue:
     schemes: dict[str, str]
     meta: dict[str, MetaReference]
     share_attributes: tuple[ShareAttribute, ...]
+    share_widgets: tuple[ShareWidget, ...]
     fediverse: Platform | None
 
     @property
     def rule_ids(self) -> frozenset[str]:
         """Every rule id the catalogue can produce (for coverage tests)."""
         ids = {rule.id for platform in self.platforms.values() for rule in platform.rules}
-        ids.update(rule.account_rule for p in self.platforms.values() for rule in p.rules if rule.account_rule)
+        ids.update(
+            rule.account_rule
+            for p in self.platforms.values()
+            for rule in p.rules
+            if rule.account_rule
+        )
         ids.update(ref.rule for ref in self.meta.values())
         ids.update(attr.rule for attr in self.share_attributes)
+        ids.update(widget.rule for widget in self.share_widgets)
         return frozenset(ids)
 
 
 _PLATFORM_KEYS = frozenset(
-    {"name", "hosts", "subdomains", "profile_url", "source", "reserved", "reserved_suffixes",
-     "captures", "rules", "any_host", "lookalike_hosts"}
+    {
+        "name",
+        "hosts",
+        "subdomains",
+        "profile_url",
+        "source",
+        "reserved",
+        "reserved_suffixes",
+        "captures",
+        "rules",
+        "any_host",
+        "lookalike_hosts",
+    }
 )
 _RULE_KEYS = frozenset(
-    {"id", "kind", "path", "host", "query", "fragment", "handle", "canonical", "account_type",
-     "unwrap", "resolved", "account_param", "account_rule", "evidence_free"}
+    {
+        "id",
+        "kind",
+        "path",
+        "host",
+        "query",
+        "fragment",
+        "handle",
+        "canonical",
+        "account_type",
+        "unwrap",
+        "resolved",
+        "account_param",
+        "account_rule",
+        "evidence_free",
+    }
 )
 _CAPTURE_KEYS = frozenset({"patterns", "normalize", "reserved"})
 
@@ -244,7 +290,9 @@ def _check_keys(where: str, table: dict[str, Any], allowed: frozenset[str]) -> N
         raise CatalogueError(f"{where}: unknown keys {sorted(unknown)}")
 
 
-def _compile_capture(where: str, name: str, spec: dict[str, Any], platform: dict[str, Any]) -> Capture:
+def _compile_capture(
+    where: str, name: str, spec: dict[str, Any], platform: dict[str, Any]
+) -> Capture:
     _check_keys(where, spec, _CAPTURE_KEYS)
     steps = tuple(spec.get("normalize", ()))
     if not set(steps) <= NORMALIZERS:
@@ -254,12 +302,16 @@ def _compile_capture(where: str, name: str, spec: dict[str, Any], platform: dict
         name=name,
         patterns=tuple(re.compile(pattern) for pattern in spec["patterns"]),
         normalize=steps,
-        reserved=frozenset(word.lower() for word in platform.get("reserved", ())) if checked else frozenset(),
+        reserved=frozenset(word.lower() for word in platform.get("reserved", ()))
+        if checked
+        else frozenset(),
         reserved_suffixes=tuple(platform.get("reserved_suffixes", ())) if checked else (),
     )
 
 
-def _compile_segments(where: str, pattern: str, captures: dict[str, Capture]) -> tuple[Segment, ...]:
+def _compile_segments(
+    where: str, pattern: str, captures: dict[str, Capture]
+) -> tuple[Segment, ...]:
     tokens = [token for token in pattern.split("/") if token] if pattern else []
     segments: list[Segment] = []
     for position, token in enumerate(tokens):
@@ -275,7 +327,9 @@ def _compile_segments(where: str, pattern: str, captures: dict[str, Capture]) ->
             name = found["name"]
             if name not in captures:
                 raise CatalogueError(f"{where}: unknown capture {{{name}}}")
-            segments.append(Segment("capture", prefix=found["prefix"].lower(), capture=captures[name]))
+            segments.append(
+                Segment("capture", prefix=found["prefix"].lower(), capture=captures[name])
+            )
         elif "{" in token or "}" in token:
             raise CatalogueError(f"{where}: malformed token {token!r}")
         else:
@@ -283,7 +337,9 @@ def _compile_segments(where: str, pattern: str, captures: dict[str, Capture]) ->
     return tuple(segments)
 
 
-def _compile_query(where: str, query: dict[str, str], captures: dict[str, Capture]) -> tuple[QueryCondition, ...]:
+def _compile_query(
+    where: str, query: dict[str, str], captures: dict[str, Capture]
+) -> tuple[QueryCondition, ...]:
     conditions = []
     for name, value in query.items():
         found = _CAPTURE_TOKEN.match(value)
@@ -355,20 +411,37 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
     for platform in platforms.values():
         for host in platform.hosts:
             if host in host_index:
-                raise CatalogueError(f"host {host} listed by {host_index[host].id} and {platform.id}")
+                raise CatalogueError(
+                    f"host {host} listed by {host_index[host].id} and {platform.id}"
+                )
             host_index[host] = platform
     meta = {
-        entry["name"]: MetaReference(entry["name"], entry.get("platform"), entry["form"], entry["rule"])
+        entry["name"]: MetaReference(
+            entry["name"], entry.get("platform"), entry["form"], entry["rule"]
+        )
         for entry in document.get("meta", ())
     }
     share_attributes = tuple(
         ShareAttribute(entry["attribute"], entry["platform"], entry["rule"])
         for entry in document.get("share_attributes", ())
     )
+    share_widgets = tuple(
+        ShareWidget(
+            entry["id"],
+            entry["class"],
+            entry["attribute"],
+            tuple(entry.get("default", ())),
+            dict(entry["services"]),
+        )
+        for entry in document.get("share_widgets", ())
+    )
     named = [ref.platform for ref in meta.values()] + [attr.platform for attr in share_attributes]
+    named += [platform for widget in share_widgets for platform in widget.services.values()]
     unknown = {platform for platform in named if platform is not None and platform not in platforms}
     if unknown:
-        raise CatalogueError(f"meta/share_attributes name unknown platforms {sorted(unknown)}")
+        raise CatalogueError(
+            f"meta/share_attributes/share_widgets name unknown platforms {sorted(unknown)}"
+        )
     fediverse = [platform for platform in platforms.values() if platform.any_host]
     if len(fediverse) > 1:
         raise CatalogueError("only one platform may match on any host")
@@ -378,6 +451,7 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
         schemes=dict(document.get("schemes", {})),
         meta=meta,
         share_attributes=share_attributes,
+        share_widgets=share_widgets,
         fediverse=fediverse[0] if fediverse else None,
     )
 
@@ -385,5 +459,7 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
 @cache
 def load_catalogue() -> Catalogue:
     """The packaged catalogue, read and compiled once per process."""
-    text = resources.files("crawler.detection").joinpath("catalogue/platforms.toml").read_text("utf-8")
+    text = (
+        resources.files("crawler.detection").joinpath("catalogue/platforms.toml").read_text("utf-8")
+    )
     return compile_catalogue(tomllib.loads(text))

@@ -106,13 +106,23 @@ def _format(template: str, values: dict[str, str]) -> str:
     return template.format_map(values)
 
 
-def _apply(rule: Rule, platform: Platform, parts: _UrlParts, values: dict[str, str], depth: int) -> Classification | None:
+def _apply(
+    rule: Rule, platform: Platform, parts: _UrlParts, values: dict[str, str], depth: int
+) -> Classification | None:
     """Build the classification for a matched rule (unwrapping redirectors and plugins)."""
     if rule.unwrap is not None:
         inner_url = parts.param(rule.unwrap)
-        inner = _classify(inner_url.strip(), False, depth + 1) if inner_url and depth < _UNWRAP_DEPTH else None
+        inner = (
+            _classify(inner_url.strip(), False, depth + 1)
+            if inner_url and depth < _UNWRAP_DEPTH
+            else None
+        )
         if inner is not None:
-            kind = "embed" if rule.kind == "embed" and inner.link_kind == "content" else inner.link_kind
+            kind = (
+                "embed"
+                if rule.kind == "embed" and inner.link_kind == "content"
+                else inner.link_kind
+            )
             return replace(inner, link_kind=kind, rule=f"{rule.id}>{inner.rule}")
     if rule.kind == "ignore":
         return None
@@ -124,7 +134,9 @@ def _apply(rule: Rule, platform: Platform, parts: _UrlParts, values: dict[str, s
         canonical = template.format(_url_safe(handle), **safe)
     via = None
     if rule.account_param is not None and rule.account_rule is not None:
-        via = account_reference(platform.id, parts.param(rule.account_param) or "", rule.account_rule)
+        via = account_reference(
+            platform.id, parts.param(rule.account_param) or "", rule.account_rule
+        )
     return Classification(
         platform=platform.id,
         link_kind=rule.kind,
@@ -137,7 +149,9 @@ def _apply(rule: Rule, platform: Platform, parts: _UrlParts, values: dict[str, s
     )
 
 
-def _match_rules(platform: Platform, parts: _UrlParts, subdomain: str | None, evidence: bool, depth: int) -> Classification | None:
+def _match_rules(
+    platform: Platform, parts: _UrlParts, subdomain: str | None, evidence: bool, depth: int
+) -> Classification | None:
     """The first rule of ``platform`` matching the URL (``subdomain`` None: a generic host)."""
     for rule in platform.rules:
         if subdomain is None:
@@ -151,7 +165,9 @@ def _match_rules(platform: Platform, parts: _UrlParts, subdomain: str | None, ev
         values = match_segments(rule.path, parts.segments)
         if values is None:
             continue
-        if rule.query and not all(cond.match(parts.param(cond.name), values) for cond in rule.query):
+        if rule.query and not all(
+            cond.match(parts.param(cond.name), values) for cond in rule.query
+        ):
             continue
         if rule.fragment is not None:
             fragment_values = match_segments(rule.fragment, _segments(parts.fragment))

@@ -21,8 +21,17 @@ from crawler.detection.social.classify import (
 # URLs on platform hosts are assets (platform.twitter.com/widgets.js, facebook.com/tr pixels).
 _RESOURCE_TAGS = frozenset({"script", "img", "source", "track", "audio", "video", "input"})
 _RESOURCE_RELS = frozenset(
-    {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload",
-     "apple-touch-icon", "manifest"}
+    {
+        "stylesheet",
+        "icon",
+        "preload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "modulepreload",
+        "apple-touch-icon",
+        "manifest",
+    }
 )
 # Where a content URL is shown in place rather than linked to, it is an embed.
 _LINK_TAGS = frozenset({"a", "area", "link"})
@@ -52,7 +61,7 @@ def _rel_tokens(ref: UrlRef) -> frozenset[str]:
 
 
 def _fediverse_evidence(ref: UrlRef, candidate: Classification) -> str | None:
-    """Why a /@user link on an unknown host counts: rel="me", or the link text spells the account."""
+    """Why a /@user link on an unknown host counts: rel="me", or link text spelling the account."""
     if "me" in _rel_tokens(ref):
         return "rel-me"
     text = "".join(ref.element.itertext()).strip().lower().lstrip("@")
@@ -76,7 +85,7 @@ def _classify_ref(ref: UrlRef) -> Classification | None:
     if platform_for_host(host) is not None:
         return classify_url(url)
     fediverse = catalogue.fediverse
-    if fediverse is None or "/@" not in url and "/users/" not in url:
+    if fediverse is None or ("/@" not in url and "/users/" not in url):
         return None
     found = classify_url(url)  # the acct form (/@user@domain) needs no further evidence
     if found is not None:
@@ -113,14 +122,22 @@ def _from_url_refs(page: ParsedPage) -> Iterator[SocialLink]:
         if found.link_kind != "share":
             continue
         if found.via is not None:
-            yield _link(found.via, found.via.canonical_url or ref.url, Evidence.of(ref.tag, ref.attribute, ref.raw, found.via.rule))
+            yield _link(
+                found.via,
+                found.via.canonical_url or ref.url,
+                Evidence.of(ref.tag, ref.attribute, ref.raw, found.via.rule),
+            )
         for attribute in catalogue.share_attributes:
             value = ref.element.get(attribute.attribute)
             if attribute.platform != found.platform or not value:
                 continue
             named = account_reference(attribute.platform, value, attribute.rule)
             if named is not None:
-                yield _link(named, named.canonical_url or ref.url, Evidence.of(ref.tag, attribute.attribute, value, named.rule))
+                yield _link(
+                    named,
+                    named.canonical_url or ref.url,
+                    Evidence.of(ref.tag, attribute.attribute, value, named.rule),
+                )
 
 
 def _meta_account(reference: MetaReference, content: str) -> Classification | None:
@@ -186,6 +203,44 @@ def _from_json_ld(page: ParsedPage) -> Iterator[SocialLink]:
                 yield _link(found, url, Evidence.of("script", "sameAs", value, found.rule))
 
 
+def _widget_services(value: str | None, default: tuple[str, ...]) -> list[str]:
+    """Service names from a JSON list (Shariff's own form) or a comma-separated list."""
+    if value is None:
+        return list(default)
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value.split(",")
+    if not isinstance(parsed, list):
+        return []
+    return [str(item).strip().lower() for item in parsed if str(item).strip()]
+
+
+def _from_share_widgets(page: ParsedPage) -> Iterator[SocialLink]:
+    for widget in load_catalogue().share_widgets:
+        xpath = f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {widget.css_class} ')]"
+        for element in page.root.xpath(xpath):
+            value = element.get(widget.attribute)
+            for service in _widget_services(value, widget.default):
+                platform = widget.services.get(service)
+                if platform is None:
+                    continue
+                yield SocialLink(
+                    platform=platform,
+                    link_kind="share",
+                    url=page.url,
+                    handle=None,
+                    canonical_url=None,
+                    account_type=None,
+                    evidence=Evidence.of(
+                        element.tag,
+                        widget.attribute if value is not None else "class",
+                        value if value is not None else widget.css_class,
+                        widget.rule,
+                    ),
+                )
+
+
 def detect_social_links(page: ParsedPage) -> list[SocialLink]:
     """Every social link of the page, deduplicated by (platform, kind, handle or URL).
 
@@ -194,7 +249,12 @@ def detect_social_links(page: ParsedPage) -> list[SocialLink]:
     """
     links: list[SocialLink] = []
     seen: set[tuple[str, str, str]] = set()
-    for link in (*_from_url_refs(page), *_from_meta(page), *_from_json_ld(page)):
+    for link in (
+        *_from_url_refs(page),
+        *_from_meta(page),
+        *_from_json_ld(page),
+        *_from_share_widgets(page),
+    ):
         key = (link.platform, link.link_kind, link.handle or link.url)
         if key not in seen:
             seen.add(key)

@@ -21,8 +21,22 @@ def test_packaged_catalogue_cites_a_source_for_every_platform() -> None:
     catalogue = load_catalogue()
     assert all(platform.source for platform in catalogue.platforms.values())
     issue_platforms = {
-        "facebook", "x", "whatsapp", "instagram", "youtube", "mastodon", "bluesky", "threads",
-        "tiktok", "linkedin", "xing", "telegram", "flickr", "vimeo", "pinterest", "snapchat",
+        "facebook",
+        "x",
+        "whatsapp",
+        "instagram",
+        "youtube",
+        "mastodon",
+        "bluesky",
+        "threads",
+        "tiktok",
+        "linkedin",
+        "xing",
+        "telegram",
+        "flickr",
+        "vimeo",
+        "pinterest",
+        "snapchat",
         "signal",
     }
     assert set(catalogue.platforms) == issue_platforms

@@ -41,11 +41,15 @@ def _rows(shared_dir: Path) -> list[tuple[str, str, str]]:
         for row in csv.DictReader(handle):
             platform = PLATFORM_COLUMN[row["Platform"].strip().lower()]
             rows.append((row["Account"].strip(), platform, row["URL"]))
-    for name in ("mastodon_official_profiles_germany_INSTITUTIONS.csv",
-                 "mastodon_official_profiles_eu_INSTITUTIONS.csv"):
+    for name in (
+        "mastodon_official_profiles_germany_INSTITUTIONS.csv",
+        "mastodon_official_profiles_eu_INSTITUTIONS.csv",
+    ):
         with (registries / name).open(encoding="utf-8") as handle:
-            rows.extend((row["Name"].strip(), "mastodon", row["Mastodon profile"])
-                        for row in csv.DictReader(handle))
+            rows.extend(
+                (row["Name"].strip(), "mastodon", row["Mastodon profile"])
+                for row in csv.DictReader(handle)
+            )
     return rows
 
 
