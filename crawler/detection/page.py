@@ -143,6 +143,5 @@ class ParsedPage:
         return tuple(
             element.text
             for element in self.root.iter("script")
-            if (element.get("type") or "").strip().lower() == "application/ld+json"
-            and element.text
+            if (element.get("type") or "").strip().lower() == "application/ld+json" and element.text
         )

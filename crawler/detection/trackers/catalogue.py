@@ -61,6 +61,7 @@ class UrlRule:
     path: re.Pattern[str] | None
     query: re.Pattern[str] | None
     not_hosts: tuple[str, ...]
+    first_party: bool
     label: str
 
 
@@ -159,7 +160,7 @@ def _check_keys(where: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 
 def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
-    _check_keys(where, table, {"hosts", "segments", "path", "query", "not_hosts"})
+    _check_keys(where, table, {"hosts", "segments", "path", "query", "not_hosts", "first_party"})
     hosts = _hosts(f"{where}.hosts", table.get("hosts", []))
     segments = _strings(f"{where}.segments", table.get("segments", []))
     if bool(hosts) == bool(segments):
@@ -171,12 +172,18 @@ def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
         label += f" path /{path.pattern}/"
     if query:
         label += f" query /{query.pattern}/"
+    first_party = table.get("first_party", False)
+    if not isinstance(first_party, bool):
+        raise CatalogueError(f"{where}.first_party: expected true or false")
+    if first_party:
+        label += " first-party"
     return UrlRule(
         hosts,
         segments,
         path,
         query,
         _hosts(f"{where}.not_hosts", table.get("not_hosts", [])),
+        first_party,
         label,
     )
 

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -20,6 +21,7 @@ from crawler.detection.trackers.catalogue import (
     TrackerSpec,
     UrlRule,
 )
+from crawler.detection.trackers.domains import registrable_domain
 from crawler.detection.trackers.resources import Resource, page_resources, script_is_inert
 
 # Block comments and whole-line // comments: commented-out snippets must not count.
@@ -43,6 +45,12 @@ def _host_suffixes(host: str) -> Iterator[str]:
     labels = host.split(".")
     for start in range(len(labels) - 1):
         yield ".".join(labels[start:])
+
+
+def _same_site(host: str, page: ParsedPage) -> bool:
+    """True when ``host`` shares the page's registrable domain (a first-party resource)."""
+    page_host = (urlsplit(page.url).hostname or "").rstrip(".")
+    return registrable_domain(host) == registrable_domain(page_host)
 
 
 def _on_hosts(host: str, suffixes: tuple[str, ...]) -> bool:
@@ -177,6 +185,8 @@ class TrackerMatcher:
             if rule.path and not rule.path.search(parts.path):
                 continue
             if rule.query and not rule.query.search(parts.query):
+                continue
+            if rule.first_party and not _same_site(host, hits.page):
                 continue
             evidence = Evidence.of(resource.tag, resource.attribute, resource.url, rule.label)
             ids = [
