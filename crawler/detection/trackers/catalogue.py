@@ -30,13 +30,48 @@ CATEGORIES = frozenset(
 
 # Ids every export and user keys on (issue 4); the loader refuses a catalogue that lacks one.
 REQUIRED_IDS = frozenset(
-    """facebook-pixel facebook-sdk twitter-pixel twitter-widgets linkedin-insight tiktok-pixel
-    pinterest-tag google-analytics google-tag-manager google-ads google-fonts google-maps
-    google-recaptcha youtube-embed youtube-nocookie vimeo-embed instagram-embed matomo
-    matomo-cloud etracker mapp-webtrekk econda siteimprove hotjar microsoft-clarity
-    adobe-analytics yandex-metrica cloudflare-insights jsdelivr cdnjs unpkg usercentrics
-    cookiebot borlabs-cookie consentmanager onetrust klaro ccm19 real-cookie-banner
-    shariff""".split()
+    (
+        "facebook-pixel",
+        "facebook-sdk",
+        "twitter-pixel",
+        "twitter-widgets",
+        "linkedin-insight",
+        "tiktok-pixel",
+        "pinterest-tag",
+        "google-analytics",
+        "google-tag-manager",
+        "google-ads",
+        "google-fonts",
+        "google-maps",
+        "google-recaptcha",
+        "youtube-embed",
+        "youtube-nocookie",
+        "vimeo-embed",
+        "instagram-embed",
+        "matomo",
+        "matomo-cloud",
+        "etracker",
+        "mapp-webtrekk",
+        "econda",
+        "siteimprove",
+        "hotjar",
+        "microsoft-clarity",
+        "adobe-analytics",
+        "yandex-metrica",
+        "cloudflare-insights",
+        "jsdelivr",
+        "cdnjs",
+        "unpkg",
+        "usercentrics",
+        "cookiebot",
+        "borlabs-cookie",
+        "consentmanager",
+        "onetrust",
+        "klaro",
+        "ccm19",
+        "real-cookie-banner",
+        "shariff",
+    )
 )
 
 _ID_SYNTAX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,7 +115,7 @@ class DomRule:
     """An element signature: an attribute it carries, optionally its tag, value and class."""
 
     attribute: str
-    tag: str | None
+    tag: str
     equals: str | None
     class_token: str | None
     label: str
@@ -120,7 +155,7 @@ class TrackerSpec:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """All tracker entries plus the attribute prefixes consent tools mark held-back elements with."""
+    """All tracker entries plus the attribute prefixes consent tools mark held-back elements."""
 
     trackers: tuple[TrackerSpec, ...]
     consent_marker_prefixes: tuple[str, ...]
@@ -204,7 +239,9 @@ def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
     if not isinstance(attribute, str) or not attribute:
         raise CatalogueError(f"{where}.attribute: expected an attribute name")
     tag, equals, class_token = table.get("tag"), table.get("equals"), table.get("class")
-    label = "dom " + (tag or "*")
+    if not isinstance(tag, str) or not tag.islower():
+        raise CatalogueError(f"{where}.tag: required, a lower-case element name")
+    label = "dom " + tag
     label += f"[{attribute}={equals!r}]" if equals else f"[{attribute}]"
     if class_token:
         label += f".{class_token}"

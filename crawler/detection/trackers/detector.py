@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.detection.findings import Evidence, TrackerHit
@@ -122,7 +121,8 @@ class TrackerMatcher:
         self.by_host: dict[str, list[tuple[TrackerSpec, UrlRule]]] = defaultdict(list)
         self.by_segment: dict[str, list[tuple[TrackerSpec, UrlRule]]] = defaultdict(list)
         self.scripts: list[tuple[TrackerSpec, ScriptRule]] = []
-        self.dom_by_attribute: dict[str, list[tuple[TrackerSpec, DomRule]]] = defaultdict(list)
+        # tag -> attribute -> rules: elements are visited with lxml's tag-filtered iterator.
+        self.dom_by_tag: dict[str, dict[str, list[tuple[TrackerSpec, DomRule]]]] = {}
         for spec in catalogue.trackers:
             for url_rule in spec.url_rules:
                 for host in url_rule.hosts:
@@ -131,19 +131,9 @@ class TrackerMatcher:
                     self.by_segment[segment].append((spec, url_rule))
             self.scripts.extend((spec, script_rule) for script_rule in spec.script_rules)
             for dom_rule in spec.dom_rules:
-                self.dom_by_attribute[dom_rule.attribute].append((spec, dom_rule))
-        self.dom_query = etree.XPath(self._dom_xpath())
-
-    def _dom_xpath(self) -> str:
-        """One XPath that pre-selects every element a DOM rule could match (run in C)."""
-        tests = []
-        for rules in self.dom_by_attribute.values():
-            for _, rule in rules:
-                test = f'@{rule.attribute}="{rule.equals}"' if rule.equals else f"@{rule.attribute}"
-                if rule.class_token:
-                    test += f' and contains(@class, "{rule.class_token}")'
-                tests.append(f"({test})")
-        return "//*[" + " or ".join(tests) + "]" if tests else "/.."
+                by_attribute = self.dom_by_tag.setdefault(dom_rule.tag, {})
+                by_attribute.setdefault(dom_rule.attribute, []).append((spec, dom_rule))
+        self.dom_tags = tuple(self.dom_by_tag)
 
     def detect(self, page: ParsedPage) -> list[TrackerHit]:
         """Every catalogued technology the page loads or holds back for consent."""
@@ -152,8 +142,9 @@ class TrackerMatcher:
             if resource.kind in ("loaded", "parked"):
                 self._match_resource(resource, hits)
         codes = [self._match_script(script, hits) for script in page.inline_scripts]
-        for element in self.dom_query(page.root):
-            self._match_element(element, hits)
+        if self.dom_tags:
+            for element in page.root.iter(*self.dom_tags):
+                self._match_element(element, hits)
         self._collect_page_wide_ids(page, codes, hits)
         return hits.results()
 
@@ -224,13 +215,12 @@ class TrackerMatcher:
         return code
 
     def _match_element(self, element: HtmlElement, hits: _Hits) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        attributes = element.attrib
-        for name in attributes:
-            for spec, rule in self.dom_by_attribute.get(name, ()):
-                if rule.tag and rule.tag != tag:
-                    continue
-                value = attributes[name]
+        tag = element.tag
+        for name, rules in self.dom_by_tag[tag].items():
+            value = element.get(name)
+            if value is None:
+                continue
+            for spec, rule in rules:
                 if rule.equals and value != rule.equals:
                     continue
                 if (

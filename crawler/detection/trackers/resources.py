@@ -84,16 +84,12 @@ class Resource:
     kind: ResourceKind
     url: str
     parts: SplitResult
+    host: str
     tag: str
     attribute: str | None
     request_type: str
     gated: bool
     element: HtmlElement = field(repr=False, compare=False)
-
-    @property
-    def host(self) -> str:
-        """Lower-case host name ('' for URLs without one)."""
-        return self.parts.hostname or ""
 
 
 def script_is_inert(element: HtmlElement) -> bool:
@@ -119,6 +115,14 @@ def _link_type(element: HtmlElement) -> tuple[ResourceKind, str] | None:
     return None
 
 
+def _fetches(tag: str, attribute: str, element: HtmlElement) -> bool:
+    """True for the attribute through which a loading element fetches (``input`` if an image)."""
+    loading = LOADING_ATTRIBUTES.get(tag)
+    if loading is None or (attribute != loading[0] and attribute != "poster"):
+        return False
+    return tag != "input" or (element.get("type") or "").lower() == "image"
+
+
 def _web_parts(url: str) -> SplitResult | None:
     if url.lower().startswith(_NO_FETCH_PREFIXES):
         return None
@@ -133,38 +137,39 @@ def _web_parts(url: str) -> SplitResult | None:
 
 def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
     """Sort one URL reference, or None for links and attributes that fetch nothing."""
-    url = ref.url.split()[0] if ref.attribute.endswith("srcset") else ref.url
-    parts = _web_parts(url)
-    if parts is None:
-        return None
-    element, tag = ref.element, ref.tag
-    if ref.attribute.startswith("data-"):
-        if tag in LOADING_ATTRIBUTES:
+    element, tag, attribute = ref.element, ref.tag, ref.attribute
+    kind: ResourceKind
+    loading = LOADING_ATTRIBUTES.get(tag)
+    # Decide from tag and attribute first: most references are <a href> and need no URL parse.
+    if attribute.startswith("data-"):
+        if loading is not None:
+            kind, request_type = "parked", loading[1]
             gated = has_consent_marker(element, marker_prefixes) or (
                 tag == "script" and script_is_inert(element)
             )
-            return Resource(
-                "parked", url, parts, tag, ref.attribute, LOADING_ATTRIBUTES[tag][1], gated, element
-            )
-        if ref.attribute.endswith("src"):
-            return Resource("parked", url, parts, tag, ref.attribute, "subdocument", True, element)
+        elif attribute.endswith("src"):
+            kind, request_type, gated = "parked", "subdocument", True
+        else:
+            return None
+    elif tag == "form" and attribute == "action":
+        kind, request_type, gated = "form", "other", False
+    elif not _fetches(tag, attribute, element):
         return None
-    if tag == "form" and ref.attribute == "action":
-        return Resource("form", url, parts, tag, ref.attribute, "other", False, element)
-    loading = LOADING_ATTRIBUTES.get(tag)
-    if loading is None or (ref.attribute != loading[0] and ref.attribute != "poster"):
-        return None
-    if tag == "input" and (element.get("type") or "").lower() != "image":
-        return None
-    kind: ResourceKind = "loaded"
-    request_type = "image" if ref.attribute == "poster" else loading[1]
-    if tag == "link":
+    elif tag == "link":
         link = _link_type(element)
         if link is None:
             return None
-        kind, request_type = link
-    gated = tag == "script" and script_is_inert(element)
-    return Resource(kind, url, parts, tag, ref.attribute, request_type, gated, element)
+        (kind, request_type), gated = link, False
+    else:
+        kind = "loaded"
+        request_type = "image" if attribute == "poster" else LOADING_ATTRIBUTES[tag][1]
+        gated = tag == "script" and script_is_inert(element)
+    url = ref.url.split()[0] if attribute.endswith("srcset") else ref.url
+    parts = _web_parts(url)
+    if parts is None:
+        return None
+    host = parts.hostname or ""
+    return Resource(kind, url, parts, host, tag, attribute, request_type, gated, element)
 
 
 def _style_resources(page: ParsedPage) -> Iterator[Resource]:
@@ -180,8 +185,9 @@ def _style_resources(page: ParsedPage) -> Iterator[Resource]:
                 if parts is None or url in seen:
                     continue
                 seen.add(url)
+                host = parts.hostname or ""
                 yield Resource(
-                    "loaded", url, parts, "style", None, request_type, False, style.element
+                    "loaded", url, parts, host, "style", None, request_type, False, style.element
                 )
 
 
