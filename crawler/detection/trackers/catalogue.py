@@ -74,6 +74,7 @@ REQUIRED_IDS = frozenset(
     )
 )
 
+RULE_LABEL_MAX = 128  # the evidence rule column of the database
 _ID_SYNTAX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HOST_SYNTAX = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
 _ENTRY_KEYS = frozenset(
@@ -97,7 +98,12 @@ class UrlRule:
     query: re.Pattern[str] | None
     not_hosts: tuple[str, ...]
     first_party: bool
-    label: str
+    conditions: str
+
+    def label(self, matched: str) -> str:
+        """The evidence rule text for a URL that matched host suffix or segment ``matched``."""
+        kind = "host" if matched in self.hosts else "segment"
+        return f"url {kind} {matched}{self.conditions}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,16 +208,18 @@ def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
         raise CatalogueError(f"{where}: give either hosts or segments")
     path = _optional_regex(where, table, "path")
     query = _optional_regex(where, table, "query")
-    label = "url " + ("host " + ",".join(hosts) if hosts else "segment " + ",".join(segments))
-    if path:
-        label += f" path /{path.pattern}/"
+    # The evidence names the one host suffix or segment that matched, then these conditions.
+    conditions = f" path /{path.pattern}/" if path else ""
     if query:
-        label += f" query /{query.pattern}/"
+        conditions += f" query /{query.pattern}/"
     first_party = table.get("first_party", False)
     if not isinstance(first_party, bool):
         raise CatalogueError(f"{where}.first_party: expected true or false")
     if first_party:
-        label += " first-party"
+        conditions += " first-party"
+    longest = max((*hosts, *segments), key=len)
+    if len(f"url segment {longest}{conditions}") > RULE_LABEL_MAX:
+        raise CatalogueError(f"{where}: rule description over {RULE_LABEL_MAX} characters")
     return UrlRule(
         hosts,
         segments,
@@ -219,7 +227,7 @@ def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
         query,
         _hosts(f"{where}.not_hosts", table.get("not_hosts", [])),
         first_party,
-        label,
+        conditions,
     )
 
 
@@ -230,6 +238,8 @@ def _script_rule(where: str, table: dict[str, Any]) -> ScriptRule:
         raise CatalogueError(f"{where}.contains: expected a non-empty literal")
     pattern = _optional_regex(where, table, "pattern")
     label = f"script /{pattern.pattern}/" if pattern else f"script contains {contains!r}"
+    if len(label) > RULE_LABEL_MAX:
+        raise CatalogueError(f"{where}: rule description over {RULE_LABEL_MAX} characters")
     return ScriptRule(contains, pattern, _optional_regex(where, table, "unless"), label)
 
 

@@ -161,16 +161,19 @@ class TrackerMatcher:
                 for found in _extract(patterns, text, page):
                     occurrence.ids.setdefault(found, None)
 
-    def _url_rules(self, resource: Resource) -> Iterator[tuple[TrackerSpec, UrlRule]]:
+    def _url_rules(self, resource: Resource) -> Iterator[tuple[TrackerSpec, UrlRule, str]]:
+        """Candidate rules with the host suffix or path segment that selected them."""
         for suffix in _host_suffixes(resource.host):
-            yield from self.by_host.get(suffix, ())
+            for spec, rule in self.by_host.get(suffix, ()):
+                yield spec, rule, suffix
         if self.by_segment:
             for segment in set(resource.parts.path.split("/")):
-                yield from self.by_segment.get(segment, ())
+                for spec, rule in self.by_segment.get(segment, ()):
+                    yield spec, rule, segment
 
     def _match_resource(self, resource: Resource, hits: _Hits) -> None:
         host, parts = resource.host, resource.parts
-        for spec, rule in self._url_rules(resource):
+        for spec, rule, matched in self._url_rules(resource):
             if rule.not_hosts and _on_hosts(host, rule.not_hosts):
                 continue
             if rule.path and not rule.path.search(parts.path):
@@ -179,7 +182,9 @@ class TrackerMatcher:
                 continue
             if rule.first_party and not _same_site(host, hits.page):
                 continue
-            evidence = Evidence.of(resource.tag, resource.attribute, resource.url, rule.label)
+            evidence = Evidence.of(
+                resource.tag, resource.attribute, resource.url, rule.label(matched)
+            )
             ids = [
                 *_extract(spec.id_patterns_from("url"), resource.url, hits.page),
                 *_attribute_ids(spec, resource.element, hits.page),
