@@ -1,1 +1,1 @@
-"""Benchmarks run as modules (e.g. ``python -m benchmarks.tracker_accuracy``); figures in RESULTS.md."""
+"""Benchmarks run as modules, e.g. ``python -m benchmarks.tracker_accuracy``."""
