@@ -20,8 +20,8 @@ from crawler.detection.trackers.catalogue import (
     TrackerSpec,
     UrlRule,
 )
-from crawler.detection.trackers.domains import registrable_domain
 from crawler.detection.trackers.resources import Resource, page_resources, script_is_inert
+from crawler.domains import registrable_domain
 
 # Block comments and whole-line // comments: commented-out snippets must not count.
 _JS_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
