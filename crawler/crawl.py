@@ -14,7 +14,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawler import settings as default_settings
 from crawler.netguard import ALLOW_PRIVATE_SETTING
-from crawler.pipelines import DB_URL_SETTING, RUN_ID_SETTING
+from crawler.pipelines import DB_URL_SETTING, FILTER_LISTS_SETTING, RUN_ID_SETTING
 from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
 from crawler.resolver import HOSTS_SETTING
 from crawler.runs import FAILED, FINISHED, INTERRUPTED, finish_run, start_run
@@ -37,6 +37,7 @@ RECORDED_SETTINGS = (
     "DOWNLOAD_MAXSIZE",
     "GOVSOCIAL_MAX_PAGES",
     ALLOW_PRIVATE_SETTING,
+    FILTER_LISTS_SETTING,
 )
 
 
@@ -52,6 +53,7 @@ class CrawlOptions:
     hosts: dict[str, str] = field(default_factory=dict)
     progress: bool = True
     log_level: str | None = None
+    filter_lists: list[Path] = field(default_factory=list)
 
 
 def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
@@ -68,6 +70,7 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     settings.set(DB_URL_SETTING, options.db_url, priority="cmdline")
     settings.set(TOTAL_SETTING, bodies_total, priority="cmdline")
     settings.set(PROGRESS_SETTING, options.progress, priority="cmdline")
+    settings.set(FILTER_LISTS_SETTING, [str(path) for path in options.filter_lists], "cmdline")
     if options.log_level:
         settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     for name, value in options.overrides.items():

@@ -101,3 +101,50 @@ def test_db_option_reads_the_environment(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"GOVSOCIAL_DB": url})
     assert result.exit_code == 0
     assert (tmp_path / "env.sqlite").exists()
+
+
+def test_inspect_matches_a_filter_list(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><script src="https://static.hotjar.com/c/hotjar-1.js"></script></head></html>',
+        encoding="utf-8",
+    )
+    filter_list = tmp_path / "list.txt"
+    filter_list.write_text("! Title: test\n||hotjar.com^\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "inspect",
+            str(page),
+            "--url",
+            "https://www.beispiel.de/",
+            "--filter-list",
+            str(filter_list),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)["filter_hits"]
+    assert [(h["list_name"], h["rule"]) for h in hits] == [("test", "||hotjar.com^")]
+
+
+def test_unreadable_filter_list_is_refused_before_crawling(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("id,name,url\n1,A,https://a.de/\n", encoding="utf-8")
+    filter_list = tmp_path / "list.txt"
+    filter_list.write_bytes(b"! Title: \xff\xfe broken\n")
+    db = tmp_path / "db.sqlite"
+    result = CliRunner().invoke(
+        main,
+        [
+            "crawl",
+            "--seeds",
+            str(seeds),
+            "--db",
+            f"sqlite:///{db}",
+            "--filter-list",
+            str(filter_list),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "filter list is not UTF-8" in result.output
+    assert not db.exists()

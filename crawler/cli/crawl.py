@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
 from crawler.crawl import CrawlOptions, run_crawl
 from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning
@@ -57,6 +57,7 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     metavar="NAME=VALUE",
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
 )
+@filter_list_option
 @click.option("--quiet", is_flag=True, help="No live progress display.")
 def crawl(
     seeds_path: Path,
@@ -64,6 +65,7 @@ def crawl(
     max_pages: int,
     allow_private: bool,
     overrides: tuple[str, ...],
+    filter_list_paths: tuple[Path, ...],
     quiet: bool,
 ) -> None:
     """Crawl the bodies of a seed list and store what they link to and load, as a new run.
@@ -76,6 +78,7 @@ def crawl(
         seed_list = read_seeds(seeds_path)
     except SeedFileError as error:
         raise click.ClickException(str(error)) from None
+    load_filter_lists(filter_list_paths)  # refuse a broken list before anything is crawled
     options = CrawlOptions(
         seeds=seeds_path,
         db_url=url,
@@ -84,6 +87,7 @@ def crawl(
         overrides=parse_overrides(overrides),
         progress=not quiet,
         log_level="WARNING" if not quiet else None,
+        filter_lists=list(filter_list_paths),
     )
     try:
         run = run_crawl(options, seed_list)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from crawler.detection.filterlists import (
+    FilterList,
+    FilterListUnavailableError,
+    load_filter_list,
+)
 
 db_option = click.option(
     "--db",
@@ -12,3 +20,24 @@ db_option = click.option(
     metavar="URL",
     help="SQLAlchemy database URL (default: $GOVSOCIAL_DB, else sqlite:///data/govsocial.sqlite).",
 )
+
+
+filter_list_option = click.option(
+    "--filter-list",
+    "filter_list_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    metavar="PATH",
+    help="Adblock Plus filter list (e.g. EasyPrivacy) to match every resource URL against "
+    "(repeatable; needs the 'filterlists' extra).",
+)
+
+
+def load_filter_lists(paths: tuple[Path, ...]) -> list[FilterList]:
+    """Compile user-supplied filter lists, turning what can go wrong into a clear message."""
+    try:
+        return [load_filter_list(path) for path in paths]
+    except FilterListUnavailableError as error:
+        raise click.ClickException(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"filter list is not UTF-8 text: {error}") from None

@@ -185,3 +185,32 @@ def test_crawl_into_postgresql(
     engine = engine_for(postgres_database)
     assert rows(engine, "SELECT count(*) FROM body_visits WHERE reachable") == [(3,)]
     assert rows(engine, "SELECT status FROM crawl_runs") == [("finished",)]
+
+
+def test_filter_list_hits_are_stored_with_list_name_version_and_rule(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    filter_list = tmp_path / "list.txt"
+    filter_list.write_text(
+        "! Title: govsocial e2e list\n! Version: 1\n||googletagmanager.com^$script\n",
+        encoding="utf-8",
+    )
+    db_url = f"sqlite:///{tmp_path / 'lists.sqlite'}"
+    args = served_web.crawl_args(
+        tmp_path, db_url, "--allow-private", "--filter-list", str(filter_list)
+    )
+    result = govsocial(*args)
+    assert result.returncode == 0, result.stderr
+    hits = rows(
+        engine_for(db_url),
+        "SELECT body_id, list_name, list_version, resource_url, rule FROM filter_list_hits",
+    )
+    assert hits == [
+        (
+            NORDHEIM,
+            "govsocial e2e list",
+            "1",
+            "https://www.googletagmanager.com/gtag/js?id=G-NORDHEIM01",
+            "||googletagmanager.com^$script",
+        )
+    ]
