@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,6 +61,7 @@ class SeedList:
     path: str
     sha256: str
     seeds: tuple[Seed, ...]
+    skipped_without_url: int = 0
 
 
 def check_url(url: str) -> str | None:
@@ -109,8 +111,34 @@ def _population(value: str) -> int:
     return int(digits)
 
 
-def read_seeds(path: Path | str) -> SeedList:
-    """Read and validate a seed CSV; raises SeedFileError listing every problem by line."""
+def _apply_columns(header: list[str], columns: Mapping[str, str]) -> list[SeedProblem]:
+    """Rename the file's columns to seed fields in place (e.g. url=website)."""
+    problems = []
+    for field_name, column in columns.items():
+        if field_name not in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+            problems.append(SeedProblem(1, f"{field_name!r} is not a seed field"))
+        elif column not in header:
+            problems.append(SeedProblem(1, f"column {column!r} (for {field_name}) not found"))
+        elif field_name != column and field_name in header:
+            problems.append(
+                SeedProblem(1, f"file has a {field_name!r} column already; cannot use {column!r}")
+            )
+        else:
+            header[header.index(column)] = field_name
+    return problems
+
+
+def read_seeds(
+    path: Path | str,
+    columns: Mapping[str, str] | None = None,
+    skip_without_url: bool = False,
+) -> SeedList:
+    """Read and validate a seed CSV; raises SeedFileError listing every problem by line.
+
+    ``columns`` maps seed fields to differently named columns of the file (``{"id": "ags",
+    "url": "website"}``); ``skip_without_url`` passes over rows whose URL is empty (national
+    lists name every municipality, but not every one has a known website).
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -126,6 +154,9 @@ def read_seeds(path: Path | str) -> SeedList:
         io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0])
     )
     header = [column.strip() for column in reader.fieldnames or []]
+    column_problems = _apply_columns(header, columns or {})
+    if column_problems:
+        raise SeedFileError(path, column_problems)
     reader.fieldnames = header
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
@@ -136,6 +167,7 @@ def read_seeds(path: Path | str) -> SeedList:
     problems: list[SeedProblem] = []
     seeds: list[Seed] = []
     first_line_of: dict[str, int] = {}
+    skipped = 0
     for row in reader:
         line = reader.line_num
         if None in row:
@@ -143,6 +175,9 @@ def read_seeds(path: Path | str) -> SeedList:
             continue
         values = {key: (value or "").strip() for key, value in row.items()}
         if not any(values.values()):
+            continue
+        if skip_without_url and not values["url"]:
+            skipped += 1
             continue
         seed_problems = _row_problems(values, line, first_line_of)
         if seed_problems:
@@ -154,7 +189,7 @@ def read_seeds(path: Path | str) -> SeedList:
         problems.append(SeedProblem(1, "file has a header but no bodies"))
     if problems:
         raise SeedFileError(path, problems)
-    return SeedList(str(path), hashlib.sha256(data).hexdigest(), tuple(seeds))
+    return SeedList(str(path), hashlib.sha256(data).hexdigest(), tuple(seeds), skipped)
 
 
 def _row_problems(

@@ -119,3 +119,43 @@ def test_real_seed_list_of_federal_and_state_bodies_validates(
     seeds = read_seeds(write(tmp_path, text)).seeds
     assert len(seeds) == 133
     assert seeds[0].attributes["category"] == "portal"
+
+
+def test_columns_can_be_mapped_and_rows_without_url_skipped(tmp_path: Path) -> None:
+    text = "ags,name,website,type\n01001000,Flensburg,https://www.flensburg.de/,Stadt\n01002000,Kiel,,Stadt\n"
+    seed_list = read_seeds(
+        write(tmp_path, text),
+        columns={"id": "ags", "url": "website", "kind": "type"},
+        skip_without_url=True,
+    )
+    assert [(s.id, s.url, s.kind) for s in seed_list.seeds] == [
+        ("01001000", "https://www.flensburg.de/", "Stadt")
+    ]
+    assert seed_list.skipped_without_url == 1
+
+
+def test_mapping_to_a_missing_column_is_refused(tmp_path: Path) -> None:
+    both = "id,name,url,website\n1,A,https://a.de/,https://b.de/\n"
+    with pytest.raises(SeedFileError) as raised:
+        read_seeds(write(tmp_path, both), columns={"url": "website"})
+    assert [str(p) for p in raised.value.problems] == [
+        "line 1: file has a 'url' column already; cannot use 'website'"
+    ]
+    with pytest.raises(SeedFileError) as raised:
+        read_seeds(write(tmp_path, GOOD), columns={"id": "ags"})
+    assert [str(p) for p in raised.value.problems] == ["line 1: column 'ags' (for id) not found"]
+
+
+def test_national_destatis_list_is_checked_row_by_row(shared_dir: Path) -> None:
+    """The real national list: the city-states Hamburg and Berlin are listed as Land and as
+    Gemeinde under one key, and one website lacks its scheme: all three are reported at once."""
+    source = shared_dir / "seeds/de/de_gebietseinheiten_destatis_gv_with_websites.csv"
+    with pytest.raises(SeedFileError) as refused:
+        read_seeds(
+            source, columns={"id": "ags", "url": "website", "kind": "type"}, skip_without_url=True
+        )
+    assert [str(p) for p in refused.value.problems] == [
+        "line 1212: duplicate id '02000000' (first on line 1210)",
+        "line 9837: duplicate id '11000000' (first on line 9835)",
+        "line 11834: url 'www.bernburg.de' must start with http:// or https://",
+    ]
