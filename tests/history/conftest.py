@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from db import migrate
 from db.session import make_engine, make_sessionmaker
+
 from .factory import DatasetFactory
 
 
