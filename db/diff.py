@@ -153,12 +153,12 @@ def _accounts_only_in(
     statement = (
         select(
             link.body_id,
-            Body.name,
+            Body.name.label("body_name"),
             link.platform,
             link.handle,
-            func.min(link.account_type),
-            func.min(func.coalesce(link.canonical_url, link.url)),
-            func.min(PageFetch.url),
+            func.min(link.account_type).label("account_type"),
+            func.min(func.coalesce(link.canonical_url, link.url)).label("url"),
+            func.min(PageFetch.url).label("page_url"),
         )
         .join(Body, Body.id == link.body_id)
         .join(PageFetch, PageFetch.id == link.page_id)
@@ -172,7 +172,7 @@ def _accounts_only_in(
         .group_by(link.body_id, Body.name, link.platform, link.handle)
         .order_by(link.body_id, link.platform, link.handle)
     )
-    return tuple(AccountChange(*row) for row in session.execute(statement))
+    return tuple(AccountChange(**row._asdict()) for row in session.execute(statement))
 
 
 def _trackers_only_in(
@@ -189,12 +189,12 @@ def _trackers_only_in(
     statement = (
         select(
             hit.body_id,
-            Body.name,
-            hit.tracker_id,
-            func.min(hit.name),
-            func.min(hit.vendor),
-            func.min(hit.category),
-            func.min(PageFetch.url),
+            Body.name.label("body_name"),
+            hit.tracker_id.label("tracker"),
+            func.min(hit.name).label("name"),
+            func.min(hit.vendor).label("vendor"),
+            func.min(hit.category).label("category"),
+            func.min(PageFetch.url).label("page_url"),
         )
         .join(Body, Body.id == hit.body_id)
         .join(PageFetch, PageFetch.id == hit.page_id)
@@ -207,4 +207,4 @@ def _trackers_only_in(
         .group_by(hit.body_id, Body.name, hit.tracker_id)
         .order_by(hit.body_id, hit.tracker_id)
     )
-    return tuple(TrackerChange(*row) for row in session.execute(statement))
+    return tuple(TrackerChange(**row._asdict()) for row in session.execute(statement))

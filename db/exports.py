@@ -15,7 +15,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TextIO
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Executable, and_, select
 from sqlalchemy.orm import Session
 
 from db.history import findings_source
@@ -111,7 +111,7 @@ WRITERS: dict[str, Callable[[RowStream, TextIO], int]] = {
 }
 
 
-def _stream(session: Session, statement: Select[Any]) -> RowStream:
+def _stream(session: Session, statement: Executable) -> RowStream:
     """Run ``statement`` in batches and expose its rows under its column names."""
     result = session.execute(statement.execution_options(yield_per=BATCH_SIZE))
     return RowStream(tuple(result.keys()), (tuple(row) for row in result))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import TypeEngine
 
 from db.models import BodyVisit, CrawlRun
 from db.queries import FINISHED
@@ -35,16 +37,16 @@ from db.session import describe, make_engine, make_sessionmaker
 VIEWS_METADATA = MetaData()
 
 
-def _view(name: str, description: str, *columns: Column[object]) -> Table:
+def _view(name: str, description: str, *columns: Column[Any]) -> Table:
     """A view described as a table; ``description`` and column comments feed docs/schema.md."""
     return Table(name, VIEWS_METADATA, *columns, comment=description)
 
 
-def _col(name: str, type_: object, comment: str) -> Column[object]:
+def _col(name: str, type_: TypeEngine[Any] | type[TypeEngine[Any]], comment: str) -> Column[Any]:
     return Column(name, type_, comment=comment)
 
 
-def _first_last_columns() -> tuple[Column[object], ...]:
+def _first_last_columns() -> tuple[Column[Any], ...]:
     """The columns account_history and tracker_history share after their key."""
     return (
         _col("first_seen_run_id", Integer, "First finished run in which it was seen."),
@@ -178,12 +180,12 @@ def read_session(url: str) -> Iterator[Session]:
         engine.dispose()
 
 
-def reachable_in(run_id: int) -> Select[tuple[str]]:
+def reachable_in(run_id: int) -> Select[str]:
     """Ids of the bodies whose site was reachable in ``run_id``."""
     return select(BodyVisit.body_id).where(BodyVisit.run_id == run_id, BodyVisit.reachable)
 
 
-def findings_source(run_id: int) -> Select[tuple[object, ...]]:
+def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
     """Per body visited in ``run_id``: its visit and the run whose findings describe it then.
 
     A reachable body is described by ``run_id`` itself. An unreachable one keeps the findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,9 @@ FORMATS = tuple(WRITERS)
 def output_stream(path: Path | None) -> Iterator[TextIO]:
     """UTF-8 text to ``path`` (written aside, then moved into place) or to stdout."""
     if path is None:
-        stdout = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        sys.stdout.flush()
+        # UTF-8 whatever the locale says: exports are data, not terminal text.
+        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
             yield stdout
         finally:
