@@ -72,7 +72,7 @@ class Scenario:
 def build_scenario(url: str) -> Scenario:
     """Two finished runs and a failed one over four bodies.
 
-    Run 1 (2023-05-01): München has Facebook, Instagram, Google Analytics and the Meta pixel;
+    Run 1 (2023-05-01): München has Facebook, Instagram, Google Analytics and the Facebook (Meta) pixel;
     Aach has Facebook and Matomo; Dessau has X; Halle is unreachable.
     Run 2 (2024-03-01): München dropped Instagram and the pixel and added Mastodon; Aach is
     down (an outage); Dessau added YouTube and Matomo; Halle is back with Facebook.
@@ -92,8 +92,8 @@ def build_scenario(url: str) -> Scenario:
         make.visit(first, halle, reachable=False)
         make.account(first, muenchen, "facebook", "muenchen")
         make.account(first, muenchen, "instagram", "muenchen")
-        make.tracker(first, muenchen, "google_analytics", ("G-ABC123",))
-        make.tracker(first, muenchen, "meta_pixel", ("123456789",))
+        make.tracker(first, muenchen, "google-analytics", ("G-ABC123",))
+        make.tracker(first, muenchen, "facebook-pixel", ("123456789",))
         make.account(first, aach, "facebook", "gemeindeaach")
         make.tracker(first, aach, "matomo")
         make.account(first, dessau, "x", "dessau")
@@ -107,7 +107,7 @@ def build_scenario(url: str) -> Scenario:
         make.account(second, muenchen, "facebook", "muenchen", page=news)
         make.account(second, muenchen, "mastodon", "muenchen@social.bund.de")
         make.account(second, muenchen, "facebook", "sharer", link_kind="share")
-        make.tracker(second, muenchen, "google_analytics", ("G-ABC123",))
+        make.tracker(second, muenchen, "google-analytics", ("G-ABC123",))
         make.account(second, dessau, "x", "dessau")
         make.account(second, dessau, "youtube", "dessau")
         make.tracker(second, dessau, "matomo")

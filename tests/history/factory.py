@@ -122,7 +122,7 @@ class DatasetFactory:
             body_id=body.id,
             page_id=self._pages[(run.id, body.id)].id,
             tracker_id=tracker_id,
-            name=tracker_id.replace("_", " ").title(),
+            name=tracker_id.replace("-", " ").title(),
             vendor="Vendor of " + tracker_id,
             vendor_country="US",
             category="analytics",

@@ -26,7 +26,7 @@ def test_json_diff_lists_changes_of_bodies_reachable_in_both(scenario: Scenario)
     ]
     assert [(t["body_id"], t["tracker"]) for t in trackers["added"]] == [("15001000", "matomo")]
     assert [(t["body_id"], t["tracker"]) for t in trackers["removed"]] == [
-        ("09162000", "meta_pixel")
+        ("09162000", "facebook-pixel")
     ]
     assert (document["bodies_compared"], document["bodies_skipped"]) == (
         2,
@@ -74,7 +74,7 @@ def test_text_diff_reads_as_a_list_of_changes(scenario: Scenario) -> None:
         "  - 09162000 München: instagram muenchen",
         "trackers: 1 added, 1 removed",
         "  + 15001000 Dessau-Roßlau: matomo (Matomo)",
-        "  - 09162000 München: meta_pixel (Meta Pixel)",
+        "  - 09162000 München: facebook-pixel (Facebook Pixel)",
     ]
 
 

@@ -75,8 +75,8 @@ def test_trackers_export_spells_ids_and_flags(scenario: Scenario) -> None:
         (r["body_id"], r["tracker_id"], r["ids"], r["third_country"], r["consent_gated"])
         for r in rows
     ] == [
-        ("09162000", "google_analytics", "G-ABC123", "yes", "no"),
-        ("09162000", "meta_pixel", "123456789", "yes", "no"),
+        ("09162000", "facebook-pixel", "123456789", "yes", "no"),
+        ("09162000", "google-analytics", "G-ABC123", "yes", "no"),
         ("09179111", "matomo", "", "yes", "no"),
     ]
 
@@ -103,16 +103,16 @@ def test_bodies_export_columns_come_from_the_runs_data(scenario: Scenario) -> No
             "account_facebook",
             "account_instagram",
             "account_x",
-            "tracker_google_analytics",
+            "tracker_facebook-pixel",
+            "tracker_google-analytics",
             "tracker_matomo",
-            "tracker_meta_pixel",
         ],
         [
             "account_facebook",
             "account_mastodon",
             "account_x",
             "account_youtube",
-            "tracker_google_analytics",
+            "tracker_google-analytics",
             "tracker_matomo",
         ],
     ]
@@ -151,7 +151,7 @@ def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
         "account_mastodon": ["muenchen@social.bund.de"],
         "account_x": None,
         "account_youtube": None,
-        "tracker_google_analytics": True,
+        "tracker_google-analytics": True,
         "tracker_matomo": False,
     }
 

@@ -86,8 +86,8 @@ def test_tracker_history_keeps_outage_findings_as_not_observed(scenario: Scenari
         ),
     )
     assert rows == [
-        ("09162000", "google_analytics", True, "current"),
-        ("09162000", "meta_pixel", False, "removed"),
+        ("09162000", "facebook-pixel", False, "removed"),
+        ("09162000", "google-analytics", True, "current"),
         ("09179111", "matomo", True, "not_observed"),
         ("15001000", "matomo", True, "current"),
     ]
@@ -153,4 +153,4 @@ def test_run_platform_and_tracker_summaries(scenario: Scenario) -> None:
         .where(trackers.run_id == scenario.first)
         .order_by(trackers.tracker_id),
     )
-    assert tracker_rows == [("google_analytics", 1), ("matomo", 1), ("meta_pixel", 1)]
+    assert tracker_rows == [("facebook-pixel", 1), ("google-analytics", 1), ("matomo", 1)]
