@@ -72,8 +72,8 @@ class Scenario:
 def build_scenario(url: str) -> Scenario:
     """Two finished runs and a failed one over four bodies.
 
-    Run 1 (2023-05-01): München has Facebook, Instagram, Google Analytics and the Facebook (Meta) pixel;
-    Aach has Facebook and Matomo; Dessau has X; Halle is unreachable.
+    Run 1 (2023-05-01): München has Facebook, Instagram, Google Analytics and the Meta
+    (Facebook) pixel; Aach has Facebook and Matomo; Dessau has X; Halle is unreachable.
     Run 2 (2024-03-01): München dropped Instagram and the pixel and added Mastodon; Aach is
     down (an outage); Dessau added YouTube and Matomo; Halle is back with Facebook.
     Run 3 (2024-06-01) failed after München showed TikTok: failed runs are not history.
