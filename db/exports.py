@@ -15,10 +15,10 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TextIO
 
-from sqlalchemy import Executable, and_, select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
-from db.history import findings_source
+from db.history import findings_as_of, findings_source
 from db.models import Body, PageFetch, SocialLinkSighting, TrackerSighting
 
 BATCH_SIZE = 1000
@@ -234,21 +234,17 @@ def bodies_export(session: Session, run_id: int) -> RowStream:
     """
     source = findings_source(run_id).subquery("source")
     link = SocialLinkSighting
-    link_of_source = and_(link.body_id == source.c.body_id, link.run_id == source.c.source_run_id)
-    is_account = and_(link.link_kind == "profile", link.handle.is_not(None))
-    hit_of_source = and_(
-        TrackerSighting.body_id == source.c.body_id,
-        TrackerSighting.run_id == source.c.source_run_id,
-    )
-    platforms = sorted(
-        session.scalars(
-            select(link.platform).distinct().join(source, link_of_source).where(is_account)
-        )
-    )
-    trackers = sorted(
-        session.scalars(select(TrackerSighting.tracker_id).distinct().join(source, hit_of_source))
-    )
-    bodies = session.execute(
+    accounts = findings_as_of(
+        run_id,
+        link,
+        [link.platform, link.handle],
+        link.link_kind == "profile",
+        link.handle.is_not(None),
+    ).subquery("accounts")
+    hits = findings_as_of(run_id, TrackerSighting, [TrackerSighting.tracker_id]).subquery("hits")
+    platforms = sorted(session.scalars(select(accounts.c.platform).distinct()))
+    trackers = sorted(session.scalars(select(hits.c.tracker_id).distinct()))
+    body_rows = session.execute(
         select(
             source.c.body_id,
             Body.name,
@@ -265,19 +261,14 @@ def bodies_export(session: Session, run_id: int) -> RowStream:
         .order_by(source.c.body_id)
         .execution_options(yield_per=BATCH_SIZE)
     )
-    accounts = session.execute(
-        select(source.c.body_id, link.platform, link.handle)
-        .distinct()
-        .join(source, link_of_source)
-        .where(is_account)
-        .order_by(source.c.body_id, link.platform, link.handle)
+    account_rows = session.execute(
+        select(accounts)
+        .order_by(accounts.c.body_id, accounts.c.platform, accounts.c.handle)
         .execution_options(yield_per=BATCH_SIZE)
     )
-    hits = session.execute(
-        select(source.c.body_id, TrackerSighting.tracker_id)
-        .distinct()
-        .join(source, hit_of_source)
-        .order_by(source.c.body_id, TrackerSighting.tracker_id)
+    hit_rows = session.execute(
+        select(hits)
+        .order_by(hits.c.body_id, hits.c.tracker_id)
         .execution_options(yield_per=BATCH_SIZE)
     )
     columns = (
@@ -286,7 +277,10 @@ def bodies_export(session: Session, run_id: int) -> RowStream:
         *(f"tracker_{tracker}" for tracker in trackers),
     )
     return RowStream(
-        columns, _wide_rows(run_id, bodies, accounts, hits, platforms=platforms, trackers=trackers)
+        columns,
+        _wide_rows(
+            run_id, body_rows, account_rows, hit_rows, platforms=platforms, trackers=trackers
+        ),
     )
 
 

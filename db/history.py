@@ -7,7 +7,7 @@ create them as tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,16 +21,20 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     case,
     func,
     inspect,
     select,
+    union,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.sql import ColumnElement, CompoundSelect
+from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.types import TypeEngine
 
-from db.models import BodyVisit, CrawlRun
+from db.models import BodyVisit, CrawlRun, SocialLinkSighting, TrackerSighting
 from db.queries import FINISHED
 from db.session import describe, make_engine, make_sessionmaker
 
@@ -185,15 +189,10 @@ def reachable_in(run_id: int) -> Select[str]:
     return select(BodyVisit.body_id).where(BodyVisit.run_id == run_id, BodyVisit.reachable)
 
 
-def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
-    """Per body visited in ``run_id``: its visit and the run whose findings describe it then.
-
-    A reachable body is described by ``run_id`` itself. An unreachable one keeps the findings
-    of its latest earlier finished run that reached it, marked as not observed in ``run_id``:
-    an outage is not a deletion. ``source_run_id`` is None when no run ever reached it.
-    """
+def _last_good_run_before(run_id: int) -> ScalarSelect[Any]:
+    """The latest finished run before ``run_id`` that reached the body of the outer visit."""
     earlier = aliased(BodyVisit)
-    earlier_run = (
+    return (
         select(func.max(earlier.run_id))
         .join(CrawlRun, CrawlRun.id == earlier.run_id)
         .where(
@@ -204,6 +203,15 @@ def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
         )
         .scalar_subquery()
     )
+
+
+def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
+    """Per body visited in ``run_id``: its visit and the run whose findings describe it then.
+
+    A reachable body is described by ``run_id`` itself. An unreachable one keeps the findings
+    of its latest earlier finished run that reached it, marked as not observed in ``run_id``:
+    an outage is not a deletion. ``source_run_id`` is None when no run ever reached it.
+    """
     return select(
         BodyVisit.body_id,
         BodyVisit.reachable,
@@ -211,5 +219,39 @@ def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
         BodyVisit.final_url,
         BodyVisit.outcome,
         BodyVisit.pages_fetched,
-        case((BodyVisit.reachable, BodyVisit.run_id), else_=earlier_run).label("source_run_id"),
+        case((BodyVisit.reachable, BodyVisit.run_id), else_=_last_good_run_before(run_id)).label(
+            "source_run_id"
+        ),
     ).where(BodyVisit.run_id == run_id)
+
+
+def findings_as_of(
+    run_id: int,
+    sighting: type[SocialLinkSighting] | type[TrackerSighting],
+    columns: Sequence[QueryableAttribute[Any]],
+    *conditions: ColumnElement[bool],
+) -> CompoundSelect[*tuple[Any, ...]]:
+    """Distinct ``(body_id, *columns)`` of the sightings describing each body as of ``run_id``.
+
+    The same rule as ``findings_source``, written as two index-friendly halves: sightings of
+    ``run_id`` for reachable bodies, and of the last good earlier run for unreachable ones.
+    """
+    observed = (
+        select(BodyVisit.body_id, *columns)
+        .join(
+            sighting,
+            and_(sighting.body_id == BodyVisit.body_id, sighting.run_id == BodyVisit.run_id),
+        )
+        .where(BodyVisit.run_id == run_id, BodyVisit.reachable, *conditions)
+    )
+    carried = (
+        select(BodyVisit.body_id, *columns)
+        .join(sighting, sighting.body_id == BodyVisit.body_id)
+        .where(
+            BodyVisit.run_id == run_id,
+            ~BodyVisit.reachable,
+            sighting.run_id == _last_good_run_before(run_id),
+            *conditions,
+        )
+    )
+    return union(observed, carried)
