@@ -1,0 +1,71 @@
+"""``govsocial diff``: accounts and trackers added and removed between two runs."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from crawler.cli.export import output_stream
+from crawler.cli.options import db_option
+from db.diff import AccountChange, RunDiff, TrackerChange, diff_runs
+from db.exports import write_csv
+from db.history import DatasetMissing, read_session
+from db.queries import RunNotFound, resolve_run
+from db.session import database_url
+
+
+def _account_line(sign: str, change: AccountChange) -> str:
+    return f"  {sign} {change.body_id} {change.body_name}: {change.platform} {change.handle}"
+
+
+def _tracker_line(sign: str, change: TrackerChange) -> str:
+    return f"  {sign} {change.body_id} {change.body_name}: {change.tracker} ({change.name})"
+
+
+def render_text(diff: RunDiff) -> str:
+    """The human-readable diff: a header, then added (+) and removed (-) lines per section."""
+    lines = [
+        f"run {diff.run_a.id} ({diff.run_a.started_at:%Y-%m-%d}) -> "
+        f"run {diff.run_b.id} ({diff.run_b.started_at:%Y-%m-%d}): "
+        f"{diff.bodies_compared} bodies compared, {len(diff.bodies_skipped)} skipped "
+        "(not reachable in both runs)",
+        f"accounts: {len(diff.accounts_added)} added, {len(diff.accounts_removed)} removed",
+        *(_account_line("+", change) for change in diff.accounts_added),
+        *(_account_line("-", change) for change in diff.accounts_removed),
+        f"trackers: {len(diff.trackers_added)} added, {len(diff.trackers_removed)} removed",
+        *(_tracker_line("+", change) for change in diff.trackers_added),
+        *(_tracker_line("-", change) for change in diff.trackers_removed),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@click.command("diff")
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json", "csv")),
+    default="text",
+    show_default=True,
+    help="Readable text, one JSON document, or one CSV row per change.",
+)
+@db_option
+def diff_command(run_a: str, run_b: str, output_format: str, db_url: str | None) -> None:
+    """Accounts and trackers added and removed per body from RUN_A to RUN_B (ids or 'latest').
+
+    Bodies whose site was unreachable in either run are left out: an outage is not a removal.
+    """
+    try:
+        with read_session(database_url(db_url)) as session:
+            diff = diff_runs(session, resolve_run(session, run_a), resolve_run(session, run_b))
+    except (RunNotFound, DatasetMissing) as error:
+        raise click.ClickException(str(error)) from error
+    with output_stream(None) as out:
+        if output_format == "csv":
+            write_csv(diff.to_rows(), out)
+        elif output_format == "json":
+            out.write(json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(render_text(diff))

@@ -1,0 +1,351 @@
+"""Streaming exports of one run: long tables of sightings with evidence, and a wide body table.
+
+Rows come from the database in batches (``yield_per``, server-side cursors on PostgreSQL) and are
+written one by one, so memory stays flat however many bodies a run has.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, TextIO
+
+from sqlalchemy import Executable, select
+from sqlalchemy.orm import Session
+
+from db.history import findings_as_of, findings_source
+from db.models import Body, PageFetch, SocialLinkSighting, TrackerSighting
+
+BATCH_SIZE = 1000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_DELIMITER = ";"
+UTF8_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class RowStream:
+    """An export: its column names and a one-pass iterator of rows in that order."""
+
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[Any, ...]]
+
+
+def neutralise_formula(value: str) -> str:
+    """Make a cell inert in spreadsheets: text starting like a formula gets a leading quote.
+
+    Page titles, link texts and URLs come from strangers; Excel and LibreOffice would run
+    ``=HYPERLINK(...)`` and friends (OWASP "CSV injection").
+    """
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_cell(value: Any) -> str:
+    """One value as spreadsheet text: yes/no, ISO dates, space-joined lists, inert strings."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return neutralise_formula(" ".join(str(item) for item in value))
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """One value as JSON: dates as ISO strings, everything else as it is."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def write_csv(stream: RowStream, out: TextIO, *, excel: bool = False) -> int:
+    """Write CSV; ``excel`` adds a BOM and uses ``;`` as German Excel expects. Returns rows."""
+    if excel:
+        out.write(UTF8_BOM)
+    writer = csv.writer(out, delimiter=EXCEL_DELIMITER if excel else ",")
+    writer.writerow(stream.columns)
+    count = 0
+    for row in stream.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+        count += 1
+    return count
+
+
+def write_jsonl(stream: RowStream, out: TextIO) -> int:
+    """Write one JSON object per line. Returns rows."""
+    count = 0
+    for row in stream.rows:
+        out.write(_json_line(stream.columns, row) + "\n")
+        count += 1
+    return count
+
+
+def write_json(stream: RowStream, out: TextIO) -> int:
+    """Write one JSON array, object by object, never holding the whole array. Returns rows."""
+    count = 0
+    out.write("[")
+    for row in stream.rows:
+        out.write(("," if count else "") + "\n" + _json_line(stream.columns, row))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _json_line(columns: tuple[str, ...], row: tuple[Any, ...]) -> str:
+    return json.dumps(
+        {column: _json_value(value) for column, value in zip(columns, row, strict=True)},
+        ensure_ascii=False,
+    )
+
+
+WRITERS: dict[str, Callable[[RowStream, TextIO], int]] = {
+    "csv": write_csv,
+    "json": write_json,
+    "jsonl": write_jsonl,
+}
+
+
+def _stream(session: Session, statement: Executable) -> RowStream:
+    """Run ``statement`` in batches and expose its rows under its column names."""
+    result = session.execute(statement.execution_options(yield_per=BATCH_SIZE))
+    return RowStream(tuple(result.keys()), (tuple(row) for row in result))
+
+
+def _link_export(session: Session, run_id: int, link_kind: str) -> RowStream:
+    """Social links of one kind in ``run_id``, one row per sighting with its evidence."""
+    link = SocialLinkSighting
+    statement = (
+        select(
+            link.run_id,
+            link.body_id,
+            Body.name.label("body_name"),
+            link.platform,
+            link.handle,
+            link.account_type,
+            link.url,
+            link.canonical_url,
+            PageFetch.url.label("page_url"),
+            link.element,
+            link.attribute,
+            link.evidence,
+            link.rule,
+        )
+        .join(Body, Body.id == link.body_id)
+        .join(PageFetch, PageFetch.id == link.page_id)
+        .where(link.run_id == run_id, link.link_kind == link_kind)
+        .order_by(link.body_id, link.platform, link.handle, link.id)
+    )
+    return _stream(session, statement)
+
+
+def accounts_export(session: Session, run_id: int) -> RowStream:
+    """Accounts (profile links) seen in ``run_id``, one row per sighting."""
+    return _link_export(session, run_id, "profile")
+
+
+def shares_export(session: Session, run_id: int) -> RowStream:
+    """Share, intent and compose buttons seen in ``run_id``, one row per sighting."""
+    return _link_export(session, run_id, "share")
+
+
+def trackers_export(session: Session, run_id: int) -> RowStream:
+    """Trackers seen in ``run_id``, one row per sighting with its evidence."""
+    hit = TrackerSighting
+    statement = (
+        select(
+            hit.run_id,
+            hit.body_id,
+            Body.name.label("body_name"),
+            hit.tracker_id,
+            hit.name,
+            hit.vendor,
+            hit.vendor_country,
+            hit.category,
+            hit.third_country,
+            hit.ids,
+            hit.consent_gated,
+            PageFetch.url.label("page_url"),
+            hit.element,
+            hit.attribute,
+            hit.evidence,
+            hit.rule,
+        )
+        .join(Body, Body.id == hit.body_id)
+        .join(PageFetch, PageFetch.id == hit.page_id)
+        .where(hit.run_id == run_id)
+        .order_by(hit.body_id, hit.tracker_id, hit.id)
+    )
+    return _stream(session, statement)
+
+
+def pages_export(session: Session, run_id: int) -> RowStream:
+    """Pages fetched (or failed) in ``run_id``, one row per page."""
+    page = PageFetch
+    statement = (
+        select(
+            page.run_id,
+            page.body_id,
+            Body.name.label("body_name"),
+            page.url,
+            page.final_url,
+            page.depth,
+            page.status,
+            page.content_type,
+            page.bytes,
+            page.title,
+            page.error,
+            page.fetched_at,
+        )
+        .join(Body, Body.id == page.body_id)
+        .where(page.run_id == run_id)
+        .order_by(page.body_id, page.depth, page.url)
+    )
+    return _stream(session, statement)
+
+
+BODY_COLUMNS = (
+    "run_id",
+    "body_id",
+    "name",
+    "kind",
+    "state",
+    "seed_url",
+    "final_url",
+    "reachable",
+    "outcome",
+    "findings_from_run",
+    "pages_fetched",
+    "accounts",
+    "trackers",
+)
+
+
+def bodies_export(session: Session, run_id: int) -> RowStream:
+    """One row per body visited in ``run_id``: its visit, handles per platform, yes/no per tracker.
+
+    The platform and tracker columns are those present in the run's data, sorted. An unreachable
+    body keeps the findings of its last run that reached it; ``findings_from_run`` says which.
+    """
+    source = findings_source(run_id).subquery("source")
+    link = SocialLinkSighting
+    accounts = findings_as_of(
+        run_id,
+        link,
+        [link.platform, link.handle],
+        link.link_kind == "profile",
+        link.handle.is_not(None),
+    ).subquery("accounts")
+    hits = findings_as_of(run_id, TrackerSighting, [TrackerSighting.tracker_id]).subquery("hits")
+    platforms = sorted(session.scalars(select(accounts.c.platform).distinct()))
+    trackers = sorted(session.scalars(select(hits.c.tracker_id).distinct()))
+    body_rows = session.execute(
+        select(
+            source.c.body_id,
+            Body.name,
+            Body.kind,
+            Body.state,
+            source.c.seed_url,
+            source.c.final_url,
+            source.c.reachable,
+            source.c.outcome,
+            source.c.source_run_id,
+            source.c.pages_fetched,
+        )
+        .join(Body, Body.id == source.c.body_id)
+        .order_by(source.c.body_id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+    account_rows = session.execute(
+        select(accounts)
+        .order_by(accounts.c.body_id, accounts.c.platform, accounts.c.handle)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+    hit_rows = session.execute(
+        select(hits)
+        .order_by(hits.c.body_id, hits.c.tracker_id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+    columns = (
+        *BODY_COLUMNS,
+        *(f"account_{platform}" for platform in platforms),
+        *(f"tracker_{tracker}" for tracker in trackers),
+    )
+    return RowStream(
+        columns,
+        _wide_rows(
+            run_id, body_rows, account_rows, hit_rows, platforms=platforms, trackers=trackers
+        ),
+    )
+
+
+def _wide_rows(
+    run_id: int,
+    bodies: Iterable[Any],
+    accounts: Iterable[Any],
+    hits: Iterable[Any],
+    *,
+    platforms: list[str],
+    trackers: list[str],
+) -> Iterator[tuple[Any, ...]]:
+    """Merge three streams ordered by body id into one wide row per body.
+
+    The account and tracker streams hold only bodies of the body stream, in the database's
+    order, so advancing on equal ids is enough (no Python comparison of collations).
+    """
+    account_groups = _ByBody(accounts)
+    hit_groups = _ByBody(hits)
+    for body in bodies:
+        (body_id, name, kind, state, seed_url, final_url, reachable, outcome, source_run,
+         pages_fetched) = body  # fmt: skip
+        handles: dict[str, list[str]] = {}
+        for _body_id, platform, handle in account_groups.take(body_id):
+            handles.setdefault(platform, []).append(handle)
+        seen = {tracker for _body_id, tracker in hit_groups.take(body_id)}
+        yield (
+            run_id,
+            body_id,
+            name,
+            kind,
+            state,
+            seed_url,
+            final_url,
+            reachable,
+            outcome,
+            source_run,
+            pages_fetched,
+            sum(len(found) for found in handles.values()),
+            len(seen),
+            *(handles.get(platform) for platform in platforms),
+            *(tracker in seen for tracker in trackers),
+        )
+
+
+class _ByBody:
+    """Rows grouped by their first column, taken group by group as the body stream advances."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self._groups = groupby(rows, key=itemgetter(0))
+        self._next = next(self._groups, None)
+
+    def take(self, body_id: str) -> list[Any]:
+        """The rows of ``body_id`` if the next group is that body's, else none."""
+        if self._next is None or self._next[0] != body_id:
+            return []
+        rows = list(self._next[1])
+        self._next = next(self._groups, None)
+        return rows
+
+
+EXPORTS: dict[str, Callable[[Session, int], RowStream]] = {
+    "accounts": accounts_export,
+    "trackers": trackers_export,
+    "bodies": bodies_export,
+    "pages": pages_export,
+    "shares": shares_export,
+}

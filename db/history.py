@@ -1,0 +1,257 @@
+"""The history side of the dataset: the SQL views (as queryable tables) and run-to-run helpers.
+
+The views themselves are created by migration 0002; the ``Table`` objects here describe them for
+queries and for docs/schema.md. They live in their own ``MetaData`` so Alembic never tries to
+create them as tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    inspect,
+    select,
+    union,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.sql import ColumnElement, CompoundSelect
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.types import TypeEngine
+
+from db.models import BodyVisit, CrawlRun, SocialLinkSighting, TrackerSighting
+from db.queries import FINISHED
+from db.session import describe, make_engine, make_sessionmaker
+
+VIEWS_METADATA = MetaData()
+
+
+def _view(name: str, description: str, *columns: Column[Any]) -> Table:
+    """A view described as a table; ``description`` and column comments feed docs/schema.md."""
+    return Table(name, VIEWS_METADATA, *columns, comment=description)
+
+
+def _col(name: str, type_: TypeEngine[Any] | type[TypeEngine[Any]], comment: str) -> Column[Any]:
+    return Column(name, type_, comment=comment)
+
+
+def _first_last_columns() -> tuple[Column[Any], ...]:
+    """The columns account_history and tracker_history share after their key."""
+    return (
+        _col("first_seen_run_id", Integer, "First finished run in which it was seen."),
+        _col("first_seen_at", DateTime(timezone=True), "Start time of that run."),
+        _col("last_seen_run_id", Integer, "Last finished run in which it was seen."),
+        _col("last_seen_at", DateTime(timezone=True), "Start time of that run."),
+        _col("runs_seen", Integer, "Number of finished runs in which it was seen."),
+        _col(
+            "is_current",
+            Boolean,
+            "True when it was seen in the body's latest successful (reachable) visit.",
+        ),
+        _col(
+            "status",
+            String,
+            "'current' (seen in the body's latest visit), 'not_observed' (the body was "
+            "unreachable since: an outage, not a removal) or 'removed' (the body was reachable "
+            "later and it was gone).",
+        ),
+    )
+
+
+body_observation_span = _view(
+    "body_observation_span",
+    "Per body, which finished runs visited it and which of those reached it.",
+    _col("body_id", String, "The body."),
+    _col("first_visit_run_id", Integer, "First finished run that visited the body."),
+    _col("last_visit_run_id", Integer, "Latest finished run that visited the body."),
+    _col("first_successful_run_id", Integer, "First finished run that reached the site."),
+    _col("last_successful_run_id", Integer, "Latest finished run that reached the site."),
+    _col("runs_visited", Integer, "Finished runs that visited the body."),
+    _col("runs_reachable", Integer, "Finished runs in which the site was reachable."),
+)
+
+latest_body_state = _view(
+    "latest_body_state",
+    "Per body, its latest successful state: the newest finished run in which its site was "
+    "reachable, and whether the newest visit since reached it too.",
+    _col("body_id", String, "The body."),
+    _col("body_name", String, "Its name."),
+    _col("kind", String, "Its kind (from the seed list)."),
+    _col("state", String, "Its Land / state (from the seed list)."),
+    _col("run_id", Integer, "Latest finished run in which the site was reachable."),
+    _col("observed_at", DateTime(timezone=True), "Start time of that run."),
+    _col("seed_url", String, "The URL crawled in that run."),
+    _col("final_url", String, "Where the seed URL led in that run."),
+    _col("moved_to", String, "Registrable domain the site moved to, if it did."),
+    _col("pages_fetched", Integer, "Pages fetched in that run."),
+    _col("last_visit_run_id", Integer, "Latest finished run that visited the body at all."),
+    _col("reachable_in_last_visit", Boolean, "Whether that latest visit reached the site."),
+    _col("last_visit_outcome", String, "Outcome of that latest visit."),
+    _col("accounts", Integer, "Distinct accounts (platform and handle) seen in run_id."),
+    _col("trackers", Integer, "Distinct trackers seen in run_id."),
+)
+
+account_history = _view(
+    "account_history",
+    "Per account of a body (platform and handle, profile links only): first and last seen "
+    "and whether it is current.",
+    _col("body_id", String, "The body."),
+    _col("platform", String, "Platform id from the catalogue."),
+    _col("handle", String, "Canonical account key within the platform."),
+    *_first_last_columns(),
+)
+
+tracker_history = _view(
+    "tracker_history",
+    "Per tracker of a body: first and last seen and whether it is current.",
+    _col("body_id", String, "The body."),
+    _col("tracker_id", String, "Tracker id from the catalogue."),
+    *_first_last_columns(),
+)
+
+run_summary = _view(
+    "run_summary",
+    "Per run, Land and kind of body: bodies crawled, reachable, with an account, with a tracker.",
+    _col("run_id", Integer, "The run (any status)."),
+    _col("state", String, "Land / state of the bodies."),
+    _col("kind", String, "Kind of the bodies."),
+    _col("bodies_crawled", Integer, "Bodies visited in the run."),
+    _col("bodies_reachable", Integer, "Of those, bodies whose site was reachable."),
+    _col("bodies_with_account", Integer, "Bodies with at least one account."),
+    _col("bodies_with_tracker", Integer, "Bodies with at least one tracker."),
+)
+
+run_platform_summary = _view(
+    "run_platform_summary",
+    "Per run, Land, kind of body and platform: how many bodies link an account there.",
+    _col("run_id", Integer, "The run (any status)."),
+    _col("state", String, "Land / state of the bodies."),
+    _col("kind", String, "Kind of the bodies."),
+    _col("platform", String, "Platform id from the catalogue."),
+    _col("bodies", Integer, "Bodies with at least one account on the platform."),
+    _col("accounts", Integer, "Distinct accounts on the platform (per body)."),
+)
+
+run_tracker_summary = _view(
+    "run_tracker_summary",
+    "Per run, Land, kind of body and tracker: how many bodies load it.",
+    _col("run_id", Integer, "The run (any status)."),
+    _col("state", String, "Land / state of the bodies."),
+    _col("kind", String, "Kind of the bodies."),
+    _col("tracker_id", String, "Tracker id from the catalogue."),
+    _col("bodies", Integer, "Bodies on whose pages the tracker was seen."),
+)
+
+
+class DatasetMissing(LookupError):
+    """The database named by the user does not exist or holds no govsocial schema."""
+
+
+@contextmanager
+def read_session(url: str) -> Iterator[Session]:
+    """A session on an existing govsocial database; never creates an empty one by accident."""
+    parsed = make_url(url)
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+        and not Path(parsed.database).exists()
+    ):
+        raise DatasetMissing(f"no database at {describe(url)}: run a crawl first")
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table(CrawlRun.__tablename__):
+            raise DatasetMissing(
+                f"the database at {describe(url)} holds no govsocial data: run a crawl first"
+            )
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def reachable_in(run_id: int) -> Select[str]:
+    """Ids of the bodies whose site was reachable in ``run_id``."""
+    return select(BodyVisit.body_id).where(BodyVisit.run_id == run_id, BodyVisit.reachable)
+
+
+def _last_good_run_before(run_id: int) -> ScalarSelect[Any]:
+    """The latest finished run before ``run_id`` that reached the body of the outer visit."""
+    earlier = aliased(BodyVisit)
+    return (
+        select(func.max(earlier.run_id))
+        .join(CrawlRun, CrawlRun.id == earlier.run_id)
+        .where(
+            earlier.body_id == BodyVisit.body_id,
+            earlier.reachable,
+            earlier.run_id < run_id,
+            CrawlRun.status == FINISHED,
+        )
+        .scalar_subquery()
+    )
+
+
+def findings_source(run_id: int) -> Select[*tuple[Any, ...]]:
+    """Per body visited in ``run_id``: its visit and the run whose findings describe it then.
+
+    A reachable body is described by ``run_id`` itself. An unreachable one keeps the findings
+    of its latest earlier finished run that reached it, marked as not observed in ``run_id``:
+    an outage is not a deletion. ``source_run_id`` is None when no run ever reached it.
+    """
+    return select(
+        BodyVisit.body_id,
+        BodyVisit.reachable,
+        BodyVisit.seed_url,
+        BodyVisit.final_url,
+        BodyVisit.outcome,
+        BodyVisit.pages_fetched,
+        case((BodyVisit.reachable, BodyVisit.run_id), else_=_last_good_run_before(run_id)).label(
+            "source_run_id"
+        ),
+    ).where(BodyVisit.run_id == run_id)
+
+
+def findings_as_of(
+    run_id: int,
+    sighting: type[SocialLinkSighting] | type[TrackerSighting],
+    columns: Sequence[QueryableAttribute[Any]],
+    *conditions: ColumnElement[bool],
+) -> CompoundSelect[*tuple[Any, ...]]:
+    """Distinct ``(body_id, *columns)`` of the sightings describing each body as of ``run_id``.
+
+    The same rule as ``findings_source``, written as two index-friendly halves: sightings of
+    ``run_id`` for reachable bodies, and of the last good earlier run for unreachable ones.
+    """
+    observed = (
+        select(BodyVisit.body_id, *columns)
+        .join(
+            sighting,
+            and_(sighting.body_id == BodyVisit.body_id, sighting.run_id == BodyVisit.run_id),
+        )
+        .where(BodyVisit.run_id == run_id, BodyVisit.reachable, *conditions)
+    )
+    carried = (
+        select(BodyVisit.body_id, *columns)
+        .join(sighting, sighting.body_id == BodyVisit.body_id)
+        .where(
+            BodyVisit.run_id == run_id,
+            ~BodyVisit.reachable,
+            sighting.run_id == _last_good_run_before(run_id),
+            *conditions,
+        )
+    )
+    return union(observed, carried)

@@ -1,0 +1,219 @@
+"""``govsocial export``: columns, evidence, the wide body table, Excel CSV, formulas, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from db.exports import neutralise_formula
+
+from .cli import invoke
+from .conftest import Scenario
+
+REQUIRED_ACCOUNT_COLUMNS = [
+    "run_id",
+    "body_id",
+    "body_name",
+    "platform",
+    "handle",
+    "account_type",
+    "url",
+    "canonical_url",
+    "page_url",
+    "element",
+    "attribute",
+    "rule",
+]
+
+
+def _csv(text: str, delimiter: str = ",") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_triggers_are_neutralised(trigger: str) -> None:
+    assert neutralise_formula(f"{trigger}HYPERLINK(1)") == f"'{trigger}HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("value", ["München", "a=b", "1+1", "", " =x"])
+def test_ordinary_text_is_left_alone(value: str) -> None:
+    assert neutralise_formula(value) == value
+
+
+def test_accounts_export_has_one_row_per_sighting_with_evidence(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "accounts", "--run", "latest")
+    rows = _csv(result.stdout)
+    assert list(rows[0])[: len(REQUIRED_ACCOUNT_COLUMNS) - 1] == REQUIRED_ACCOUNT_COLUMNS[:-1]
+    assert "rule" in rows[0]
+    assert [(r["body_id"], r["platform"], r["handle"], r["page_url"]) for r in rows] == [
+        ("09162000", "facebook", "muenchen", "https://www.09162000.example/"),
+        ("09162000", "facebook", "muenchen", "https://www.09162000.example/aktuelles"),
+        ("09162000", "mastodon", "muenchen@social.bund.de", "https://www.09162000.example/"),
+        ("15001000", "x", "dessau", "https://www.15001000.example/"),
+        ("15001000", "youtube", "dessau", "https://www.15001000.example/"),
+        ("15002000", "facebook", "halle", "https://www.15002000.example/"),
+    ]
+    assert {(r["run_id"], r["element"], r["attribute"]) for r in rows} == {
+        (str(scenario.second), "a", "href")
+    }
+
+
+def test_shares_export_holds_only_share_links(scenario: Scenario) -> None:
+    rows = _csv(invoke(scenario.url, "export", "shares", "--run", str(scenario.second)).stdout)
+    assert [(r["platform"], r["url"], r["rule"]) for r in rows] == [
+        ("facebook", "https://facebook.example/sharer", "facebook.share")
+    ]
+
+
+def test_trackers_export_spells_ids_and_flags(scenario: Scenario) -> None:
+    rows = _csv(invoke(scenario.url, "export", "trackers", "--run", str(scenario.first)).stdout)
+    assert [
+        (r["body_id"], r["tracker_id"], r["ids"], r["third_country"], r["consent_gated"])
+        for r in rows
+    ] == [
+        ("09162000", "facebook-pixel", "123456789", "yes", "no"),
+        ("09162000", "google-analytics", "G-ABC123", "yes", "no"),
+        ("09179111", "matomo", "", "yes", "no"),
+    ]
+
+
+def test_pages_export_neutralises_a_formula_title_in_csv_only(scenario: Scenario) -> None:
+    csv_rows = _csv(invoke(scenario.url, "export", "pages").stdout)
+    json_rows = json.loads(invoke(scenario.url, "export", "pages", "--format", "json").stdout)
+    assert [r["title"] for r in csv_rows if r["url"].endswith("aktuelles")] == ["'=1+2 News"]
+    assert [r["title"] for r in json_rows if r["url"].endswith("aktuelles")] == ["=1+2 News"]
+    assert {"body_id", "url", "final_url", "status", "content_type", "bytes", "error"} <= set(
+        csv_rows[0]
+    )
+
+
+def test_bodies_export_columns_come_from_the_runs_data(scenario: Scenario) -> None:
+    first = _csv(invoke(scenario.url, "export", "bodies", "--run", str(scenario.first)).stdout)
+    second = _csv(invoke(scenario.url, "export", "bodies", "--run", str(scenario.second)).stdout)
+    per_run_columns = [
+        [column for column in rows[0] if column.startswith(("account_", "tracker_"))]
+        for rows in (first, second)
+    ]
+    assert per_run_columns == [
+        [
+            "account_facebook",
+            "account_instagram",
+            "account_x",
+            "tracker_facebook-pixel",
+            "tracker_google-analytics",
+            "tracker_matomo",
+        ],
+        [
+            "account_facebook",
+            "account_mastodon",
+            "account_x",
+            "account_youtube",
+            "tracker_google-analytics",
+            "tracker_matomo",
+        ],
+    ]
+
+
+def test_bodies_export_keeps_an_unreachable_bodys_earlier_findings(scenario: Scenario) -> None:
+    rows = _csv(invoke(scenario.url, "export", "bodies", "--run", str(scenario.second)).stdout)
+    aach = next(row for row in rows if row["body_id"] == "09179111")
+    assert (
+        aach["reachable"],
+        aach["findings_from_run"],
+        aach["account_facebook"],
+        aach["tracker_matomo"],
+        aach["accounts"],
+    ) == ("no", str(scenario.first), "gemeindeaach", "yes", "1")
+
+
+def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
+    rows = json.loads(invoke(scenario.url, "export", "bodies", "--format", "json").stdout)
+    muenchen = next(row for row in rows if row["body_id"] == "09162000")
+    assert muenchen == {
+        "run_id": scenario.second,
+        "body_id": "09162000",
+        "name": "München",
+        "kind": "Kreisfreie Stadt",
+        "state": "Bayern",
+        "seed_url": "https://www.09162000.example/",
+        "final_url": "https://www.09162000.example/",
+        "reachable": True,
+        "outcome": "ok",
+        "findings_from_run": scenario.second,
+        "pages_fetched": 1,
+        "accounts": 2,
+        "trackers": 1,
+        "account_facebook": ["muenchen"],
+        "account_mastodon": ["muenchen@social.bund.de"],
+        "account_x": None,
+        "account_youtube": None,
+        "tracker_google-analytics": True,
+        "tracker_matomo": False,
+    }
+
+
+def test_an_unreachable_body_that_was_never_reached_has_no_findings_run(
+    scenario: Scenario,
+) -> None:
+    rows = _csv(invoke(scenario.url, "export", "bodies", "--run", str(scenario.first)).stdout)
+    halle = next(row for row in rows if row["body_id"] == "15002000")
+    assert (halle["reachable"], halle["findings_from_run"], halle["accounts"]) == ("no", "", "0")
+
+
+@pytest.mark.parametrize("kind", ["accounts", "trackers", "bodies", "pages", "shares"])
+def test_json_and_jsonl_hold_the_same_records(scenario: Scenario, kind: str) -> None:
+    as_json = json.loads(invoke(scenario.url, "export", kind, "--format", "json").stdout)
+    lines = invoke(scenario.url, "export", kind, "--format", "jsonl").stdout.splitlines()
+    assert as_json == [json.loads(line) for line in lines]
+    assert as_json
+
+
+def test_excel_csv_has_a_bom_and_semicolons_and_round_trips(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "accounts", "--excel")
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    text = result.stdout_bytes.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("run_id;body_id;body_name;platform;")
+    assert _csv(text, delimiter=";") == _csv(invoke(scenario.url, "export", "accounts").stdout)
+
+
+def test_export_to_a_file_leaves_no_partial_file(scenario: Scenario, tmp_path: Path) -> None:
+    target = tmp_path / "bodies.csv"
+    result = invoke(scenario.url, "export", "bodies", "-o", str(target))
+    assert (result.exit_code, sorted(p.name for p in tmp_path.iterdir())) == (0, ["bodies.csv"])
+    assert len(_csv(target.read_text(encoding="utf-8"))) == 4
+    assert "4 rows of bodies" in result.stderr
+
+
+def test_excel_is_refused_for_json(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "accounts", "--excel", "--format", "json")
+    assert (result.exit_code, "--excel applies to CSV only" in result.stderr) == (2, True)
+
+
+def test_unknown_run_is_a_clear_error(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "accounts", "--run", "999")
+    assert (result.exit_code, result.stderr) == (1, "Error: no run with id 999\n")
+
+
+def test_missing_sqlite_file_is_reported_and_not_created(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.sqlite"
+    result = invoke(f"sqlite:///{path}", "export", "accounts")
+    assert (result.exit_code, "no database at" in result.stderr, path.exists()) == (1, True, False)
+
+
+def test_database_without_schema_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    result = invoke(f"sqlite:///{path}", "export", "bodies")
+    assert (result.exit_code, "holds no govsocial data" in result.stderr) == (1, True)
+
+
+def test_migrated_database_without_runs_is_a_clear_error(migrated_url: str) -> None:
+    result = invoke(migrated_url, "export", "pages")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: no finished run in this database yet\n",
+    )
