@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy and speed figures reported in benchmarks/RESULTS.md."""
