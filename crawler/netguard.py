@@ -7,7 +7,7 @@ or a redirect that points there is refused and recorded as an outcome, not fetch
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
@@ -88,7 +88,7 @@ async def _resolution_refusal(host: str) -> str | None:
     from twisted.internet import reactor  # noqa: PLC0415
 
     try:
-        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
+        await maybe_deferred_to_future(cast(Any, reactor).resolve(host))
     except PrivateAddressLookupError as error:
         return str(error)
     except DNSLookupError:

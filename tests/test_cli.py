@@ -62,7 +62,7 @@ def test_inspect_prints_findings_as_json() -> None:
     document = json.loads(result.output)
     assert document["url"] == "https://www.beispiel.de/"
     accounts = {(a["platform"], a["handle"]) for a in document["accounts"]}
-    assert accounts == {("facebook", "gemeindebeispiel"), ("x", "gemeinde_beispiel")}
+    assert accounts == {("facebook", "gemeindebeispiel"), ("x", "gemeindebsp")}
     assert set(document) >= {"accounts", "shares", "trackers", "third_party_hosts"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import BinaryIO
 
 import click
 from scrapy.http import HtmlResponse
@@ -19,7 +20,7 @@ from crawler.detection.page import ParsedPage
     required=True,
     help="The URL the page was fetched from (relative links and first parties depend on it).",
 )
-def inspect(path: click.utils.LazyFile, url: str) -> None:
+def inspect(path: BinaryIO, url: str) -> None:
     """Print the findings of the saved page PATH (``-`` reads standard input) as JSON."""
     body = path.read()
     # Decode exactly as the crawl does: HTTP-less charset sniffing from the markup.

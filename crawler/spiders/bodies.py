@@ -67,17 +67,22 @@ class BodiesSpider(scrapy.Spider):
     def _request(self, state: BodyState, url: str, depth: int, priority: int) -> scrapy.Request:
         state.scheduled += 1
         state.in_flight += 1
+        # Duplicates are filtered per body (state.seen), so Scrapy's global filter, which would
+        # drop a request silently and leave its body open forever, is bypassed.
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
             priority=priority,
+            dont_filter=True,
             meta={"body_id": state.seed.id, "depth": depth, "requested_url": url},
         )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Record the page, queue its most telling links, and close the body when done."""
         state = self.bodies[response.meta["body_id"]]
+        state.seen.add(response.url)
+        state.seen.update(response.meta.get("redirect_urls", ()))
         depth = response.meta["depth"]
         item = self._page_item(response, state.seed.id, depth)
         state.pages_fetched += 1
@@ -108,7 +113,7 @@ class BodiesSpider(scrapy.Spider):
         yield from self._settle(state)
 
     def _page_item(self, response: Response, body_id: str, depth: int) -> PageItem:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         return PageItem(
             body_id=body_id,
             url=response.meta.get("requested_url", response.url),

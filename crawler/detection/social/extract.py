@@ -1,0 +1,262 @@
+"""Social links of one parsed page: anchors, embeds, rel="me", meta tags and JSON-LD sameAs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+
+from crawler.detection.findings import Evidence, SocialLink
+from crawler.detection.page import ParsedPage, UrlRef, clean_url
+from crawler.detection.social.catalogue import MetaReference, load_catalogue
+from crawler.detection.social.classify import (
+    Classification,
+    account_reference,
+    classify_url,
+    normalize_host,
+    platform_for_host,
+)
+
+# Elements that load resources (scripts, images, media) never link to an account, and their
+# URLs on platform hosts are assets (platform.twitter.com/widgets.js, facebook.com/tr pixels).
+_RESOURCE_TAGS = frozenset({"script", "img", "source", "track", "audio", "video", "input"})
+_RESOURCE_RELS = frozenset(
+    {
+        "stylesheet",
+        "icon",
+        "preload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "modulepreload",
+        "apple-touch-icon",
+        "manifest",
+    }
+)
+# Where a content URL is shown in place rather than linked to, it is an embed.
+_LINK_TAGS = frozenset({"a", "area", "link"})
+
+
+def _fast_host(url: str) -> str:
+    """The host of an absolute URL by string slicing (most page URLs are never parsed further)."""
+    start = url.find("//")
+    if start < 0:
+        return ""
+    start += 2
+    end = len(url)
+    for stop in "/?#":
+        found = url.find(stop, start)
+        if 0 <= found < end:
+            end = found
+    host = url[start:end]
+    if "@" in host:
+        host = host.rpartition("@")[2]
+    if ":" in host and not host.startswith("["):
+        host = host.partition(":")[0]
+    return normalize_host(host)
+
+
+def _rel_tokens(ref: UrlRef) -> frozenset[str]:
+    return frozenset((ref.element.get("rel") or "").lower().split())
+
+
+def _fediverse_evidence(ref: UrlRef, candidate: Classification) -> str | None:
+    """Why a /@user link on an unknown host counts: rel="me", or link text spelling the account."""
+    if "me" in _rel_tokens(ref):
+        return "rel-me"
+    text = "".join(ref.element.itertext()).strip().lower().lstrip("@")
+    if candidate.handle is not None and text == candidate.handle:
+        return "acct-text"
+    return None
+
+
+def _classify_ref(ref: UrlRef) -> Classification | None:
+    """Classify one URL attribute, applying the element-level evidence rules."""
+    if ref.tag in _RESOURCE_TAGS:
+        return None
+    if ref.tag == "link" and _rel_tokens(ref) & _RESOURCE_RELS:
+        return None
+    url = ref.url
+    catalogue = load_catalogue()
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https"):
+        return classify_url(url) if scheme in catalogue.schemes else None
+    host = _fast_host(url)
+    if platform_for_host(host) is not None:
+        return classify_url(url)
+    fediverse = catalogue.fediverse
+    if fediverse is None or ("/@" not in url and "/users/" not in url):
+        return None
+    found = classify_url(url)  # the acct form (/@user@domain) needs no further evidence
+    if found is not None:
+        return found
+    candidate = classify_url(url, fediverse_evidence=True)
+    if candidate is None:
+        return None
+    reason = _fediverse_evidence(ref, candidate)
+    return replace(candidate, rule=f"{candidate.rule}+{reason}") if reason else None
+
+
+def _link(found: Classification, url: str, evidence: Evidence) -> SocialLink:
+    return SocialLink(
+        platform=found.platform,
+        link_kind=found.link_kind,
+        url=url,
+        handle=found.handle,
+        canonical_url=found.canonical_url,
+        account_type=found.account_type,
+        evidence=evidence,
+        resolved=found.resolved,
+    )
+
+
+def _from_url_refs(page: ParsedPage) -> Iterator[SocialLink]:
+    catalogue = load_catalogue()
+    for ref in page.url_refs:
+        found = _classify_ref(ref)
+        if found is None:
+            continue
+        if found.link_kind == "content" and ref.tag not in _LINK_TAGS:
+            found = replace(found, link_kind="embed")
+        yield _link(found, ref.url, Evidence.of(ref.tag, ref.attribute, ref.raw, found.rule))
+        if found.link_kind != "share":
+            continue
+        if found.via is not None:
+            yield _link(
+                found.via,
+                found.via.canonical_url or ref.url,
+                Evidence.of(ref.tag, ref.attribute, ref.raw, found.via.rule),
+            )
+        for attribute in catalogue.share_attributes:
+            value = ref.element.get(attribute.attribute)
+            if attribute.platform != found.platform or not value:
+                continue
+            named = account_reference(attribute.platform, value, attribute.rule)
+            if named is not None:
+                yield _link(
+                    named,
+                    named.canonical_url or ref.url,
+                    Evidence.of(ref.tag, attribute.attribute, value, named.rule),
+                )
+
+
+def _meta_account(reference: MetaReference, content: str) -> Classification | None:
+    if reference.form == "url" or content.lower().startswith(("http://", "https://")):
+        found = classify_url(clean_url(content))
+        if found is None or found.link_kind != "profile":
+            return None
+        return replace(found, rule=f"{reference.rule}>{found.rule}")
+    if reference.form == "at-handle":
+        if not content.startswith("@") or reference.platform is None:
+            return None
+        return account_reference(reference.platform, content, reference.rule)
+    user, at, host = content.strip().lstrip("@").partition("@")
+    if not at or not user or not host:
+        return None
+    found = classify_url(f"https://{host}/@{user}", fediverse_evidence=True)
+    if found is None or found.link_kind != "profile" or found.platform != reference.platform:
+        return None
+    return replace(found, rule=reference.rule)
+
+
+def _from_meta(page: ParsedPage) -> Iterator[SocialLink]:
+    references = load_catalogue().meta
+    for key, content, element in page.meta():
+        reference = references.get(key)
+        if reference is None:
+            continue
+        found = _meta_account(reference, content)
+        if found is not None:
+            attribute = "property" if element.get("property") else "name"
+            evidence = Evidence.of("meta", attribute, f"{key}={content}", found.rule)
+            yield _link(found, found.canonical_url or content, evidence)
+
+
+def _same_as_values(document: object) -> Iterator[str]:
+    """Every string under a "sameAs" key, at any depth (``@graph`` nests organisations)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "sameAs":
+                    values = value if isinstance(value, list) else [value]
+                    yield from (item for item in values if isinstance(item, str))
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+
+
+def _from_json_ld(page: ParsedPage) -> Iterator[SocialLink]:
+    for block in page.json_ld:
+        if "sameAs" not in block:
+            continue
+        try:
+            document = json.loads(block)
+        except json.JSONDecodeError:  # broken JSON-LD is the page's problem; it names nothing
+            continue
+        for value in _same_as_values(document):
+            url = clean_url(value)
+            found = classify_url(url)
+            if found is not None:
+                yield _link(found, url, Evidence.of("script", "sameAs", value, found.rule))
+
+
+def _widget_services(value: str | None, default: tuple[str, ...]) -> list[str]:
+    """Service names from a JSON list (Shariff's own form) or a comma-separated list."""
+    if value is None:
+        return list(default)
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value.split(",")
+    if not isinstance(parsed, list):
+        return []
+    return [str(item).strip().lower() for item in parsed if str(item).strip()]
+
+
+def _from_share_widgets(page: ParsedPage) -> Iterator[SocialLink]:
+    for widget in load_catalogue().share_widgets:
+        xpath = f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {widget.css_class} ')]"
+        for element in page.root.xpath(xpath):
+            value = element.get(widget.attribute)
+            for service in _widget_services(value, widget.default):
+                platform = widget.services.get(service)
+                if platform is None:
+                    continue
+                yield SocialLink(
+                    platform=platform,
+                    link_kind="share",
+                    url=page.url,
+                    handle=None,
+                    canonical_url=None,
+                    account_type=None,
+                    evidence=Evidence.of(
+                        element.tag,
+                        widget.attribute if value is not None else "class",
+                        value if value is not None else widget.css_class,
+                        widget.rule,
+                    ),
+                )
+
+
+def detect_social_links(page: ParsedPage) -> list[SocialLink]:
+    """Every social link of the page, deduplicated by (platform, kind, handle or URL).
+
+    Order: URL attributes in document order, then meta tags, then JSON-LD; the first occurrence
+    of a key is kept with its evidence.
+    """
+    links: list[SocialLink] = []
+    seen: set[tuple[str, str, str]] = set()
+    for link in (
+        *_from_url_refs(page),
+        *_from_meta(page),
+        *_from_json_ld(page),
+        *_from_share_widgets(page),
+    ):
+        key = (link.platform, link.link_kind, link.handle or link.url)
+        if key not in seen:
+            seen.add(key)
+            links.append(link)
+    return links

@@ -1,0 +1,1 @@
+/* Real Cookie Banner's script is not shipped in the demo. */

@@ -1,0 +1,90 @@
+"""The demo web crawled end to end must yield exactly what its manifest says a correct crawl finds.
+
+``data/demo/sites.toml`` states, per body, the accounts, share platforms, trackers and
+consent-gated trackers that a reader of the demo pages finds by hand; this compares the
+database rows of a real crawl with those expectations.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from crawler.demo.web import DEMO_DIR
+from db.session import make_engine
+from tests.e2e.conftest import ServedWeb, govsocial, serve
+
+pytestmark = pytest.mark.e2e
+
+EXPECTATIONS: dict[str, dict[str, Any]] = tomllib.loads(
+    (DEMO_DIR / "sites.toml").read_text(encoding="utf-8")
+)["expect"]
+
+
+@pytest.fixture(scope="module")
+def demo_web() -> Iterator[ServedWeb]:
+    """The demo web of data/demo, served from a subprocess."""
+    yield from serve(DEMO_DIR)
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_web: ServedWeb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One crawl of the demo web."""
+    folder = tmp_path_factory.mktemp("demo")
+    db_url = f"sqlite:///{folder / 'demo.sqlite'}"
+    result = govsocial(*demo_web.crawl_args(folder, db_url, "--allow-private"))
+    assert result.returncode == 0, result.stderr
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def found(engine: Engine, sql: str, body_id: str) -> set[str]:
+    with engine.connect() as connection:
+        return {row[0] for row in connection.execute(text(sql), {"body": body_id})}
+
+
+QUERIES: dict[str, str] = {
+    "accounts": "SELECT DISTINCT platform || ':' || handle FROM social_links "
+    "WHERE body_id = :body AND link_kind = 'profile'",
+    "shares": "SELECT DISTINCT platform FROM social_links "
+    "WHERE body_id = :body AND link_kind = 'share'",
+    "trackers": "SELECT DISTINCT tracker_id FROM tracker_sightings WHERE body_id = :body",
+    "consent_gated": "SELECT tracker_id FROM tracker_sightings WHERE body_id = :body "
+    "GROUP BY tracker_id HAVING min(CASE WHEN consent_gated THEN 1 ELSE 0 END) = 1",
+}
+
+
+@pytest.mark.parametrize("body_id", sorted(EXPECTATIONS))
+@pytest.mark.parametrize("field", sorted(QUERIES))
+def test_crawl_finds_what_the_manifest_expects(demo_db: Engine, body_id: str, field: str) -> None:
+    assert found(demo_db, QUERIES[field], body_id) == set(EXPECTATIONS[body_id][field])
+
+
+@pytest.mark.parametrize("body_id", sorted(EXPECTATIONS))
+def test_reachability_and_page_budget(demo_db: Engine, body_id: str) -> None:
+    expected = EXPECTATIONS[body_id]
+    with demo_db.connect() as connection:
+        reachable, pages = connection.execute(
+            text("SELECT reachable, pages_fetched FROM body_visits WHERE body_id = :body"),
+            {"body": body_id},
+        ).one()
+    assert bool(reachable) is expected["reachable"]
+    assert pages <= expected["pages_max"]
+
+
+def test_demo_command_crawls_into_the_given_database(tmp_path: Path, engine_for: Callable) -> None:
+    db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    result = govsocial("demo", "--db", db_url, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "run 1: finished" in result.stdout
+    assert f"{len(EXPECTATIONS)}/{len(EXPECTATIONS)} done" in result.stdout
+    with engine_for(db_url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM body_visits")).scalar() == len(
+            EXPECTATIONS
+        )
