@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit
 
 from crawler.detection.page import ParsedPage
@@ -57,9 +58,8 @@ class Candidate:
 
 
 # Most links match no keyword at all: one search over every pattern rules them out at once.
-ANY_PATTERN = re.compile(
-    "|".join(f"(?:{pattern.pattern})" for pattern, _ in (*KEYWORD_SCORES, *PENALTIES))
-)
+ALL_PATTERNS = (*KEYWORD_SCORES, *PENALTIES)
+ANY_PATTERN = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in ALL_PATTERNS))
 
 
 def _is_landmark(node: object) -> bool:
@@ -85,14 +85,19 @@ def _in_landmark(element: object, known: dict[object, bool]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
+def _patterns_in(part: str) -> frozenset[int]:
+    """Indexes of the patterns found in one lower-cased part (link texts and paths recur)."""
+    if not ANY_PATTERN.search(part):
+        return frozenset()
+    return frozenset(i for i, (pattern, _) in enumerate(ALL_PATTERNS) if pattern.search(part))
+
+
 def score_link(text: str, url: str) -> int:
     """How likely the page behind a link names the body's accounts (higher is likelier)."""
-    haystack = f"{text} {urlsplit(url).path}".lower()
-    if not ANY_PATTERN.search(haystack):
-        return 0
-    score = sum(points for pattern, points in KEYWORD_SCORES if pattern.search(haystack))
-    score += sum(points for pattern, points in PENALTIES if pattern.search(haystack))
-    return score
+    # Text and path are matched apart: no pattern can span the " /" that joins them.
+    found = _patterns_in(text.lower()) | _patterns_in(urlsplit(url).path.lower())
+    return sum(ALL_PATTERNS[index][1] for index in found)
 
 
 def crawlable(url: str) -> bool:
