@@ -1,1 +1,1 @@
-"""Benchmarks: accuracy and speed figures reported in benchmarks/RESULTS.md."""
+"""Benchmarks run as modules, e.g. ``python -m benchmarks.tracker_accuracy``."""

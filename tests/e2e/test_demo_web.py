@@ -54,7 +54,9 @@ QUERIES: dict[str, str] = {
     "WHERE body_id = :body AND link_kind = 'profile'",
     "shares": "SELECT DISTINCT platform FROM social_links "
     "WHERE body_id = :body AND link_kind = 'share'",
-    "trackers": "SELECT DISTINCT tracker_id FROM tracker_sightings WHERE body_id = :body",
+    # The manifest lists trackers loaded without consent apart from those loaded only after it.
+    "trackers": "SELECT DISTINCT tracker_id FROM tracker_sightings "
+    "WHERE body_id = :body AND NOT consent_gated",
     "consent_gated": "SELECT tracker_id FROM tracker_sightings WHERE body_id = :body "
     "GROUP BY tracker_id HAVING min(CASE WHEN consent_gated THEN 1 ELSE 0 END) = 1",
 }

@@ -1,0 +1,33 @@
+"""Third-party hosts: every host outside the page's registrable domain that the page loads from.
+
+Counted: resources fetched while the page renders (scripts, images, frames, ``link``
+stylesheets/icons/preloads, media, objects, URLs in inline ``<style>``), connection hints
+(``link rel=preconnect|dns-prefetch``) and form targets. Not counted: plain ``<a href>``
+links (navigation, not a transfer) and URLs parked in ``data-*`` attributes until consent (the
+tracker detector reports those as ``consent_gated``). Registrable domains come from tldextract's
+bundled public-suffix snapshot (ICANN section), never fetched at run time, so every
+``*.cloudfront.net`` host counts towards one party, the operator of ``cloudfront.net``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from crawler.detection.findings import ThirdPartyHost
+from crawler.detection.page import ParsedPage
+from crawler.detection.trackers.resources import page_resources
+from crawler.domains import registrable_domain
+
+
+def third_party_hosts(page: ParsedPage) -> list[ThirdPartyHost]:
+    """Hosts the page loads from, hints at or posts to, outside its own registrable domain."""
+    own_domain = registrable_domain((urlsplit(page.url).hostname or "").rstrip("."))
+    found: set[ThirdPartyHost] = set()
+    for resource in page_resources(page):
+        if resource.kind == "parked":
+            continue
+        host = resource.host.rstrip(".")
+        domain = registrable_domain(host)
+        if domain != own_domain:
+            found.add(ThirdPartyHost(host=host, domain=domain))
+    return sorted(found, key=lambda item: (item.domain, item.host))

@@ -1,0 +1,202 @@
+"""What a page loads: its URL references sorted into resources, hints, forms and parked URLs.
+
+Shared by the tracker detector, the third-party host list and the filter-list matcher so the
+three agree on what counts as "loaded by the page":
+
+- ``loaded``: fetched while the page renders (script/img/iframe/embed/object/source/media src,
+  ``link`` stylesheets, icons and preloads, ``input type=image``, URLs in inline ``<style>``).
+- ``hint``: ``link rel=preconnect|dns-prefetch``; opens a connection, fetches nothing.
+- ``form``: a form's ``action``; sent only when the visitor submits.
+- ``parked``: a URL held in a ``data-*`` attribute, the way consent tools and lazy loaders keep
+  an embed back. On a loading element it is gated only when a consent marker is present (plain
+  lazy loading fetches it anyway); on any other element (a two-click placeholder) it is gated.
+Plain ``<a href>`` links are outbound navigation, not resources, and are never listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import SplitResult, urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.detection.page import ParsedPage, UrlRef
+
+ResourceKind = Literal["loaded", "hint", "form", "parked"]
+
+# The attribute through which each loading element fetches, with the request type adblock
+# engines use for it (https://github.com/brave/adblock-rust request types).
+LOADING_ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "script": ("src", "script"),
+    "img": ("src", "image"),
+    "iframe": ("src", "subdocument"),
+    "frame": ("src", "subdocument"),
+    "embed": ("src", "object"),
+    "object": ("data", "object"),
+    "source": ("src", "media"),
+    "video": ("src", "media"),
+    "audio": ("src", "media"),
+    "track": ("src", "media"),
+    "input": ("src", "image"),
+    "link": ("href", "other"),
+}
+_LINK_REL_TYPES = {
+    "stylesheet": "stylesheet",
+    "icon": "image",
+    "apple-touch-icon": "image",
+    "apple-touch-icon-precomposed": "image",
+    "mask-icon": "image",
+    "manifest": "other",
+    "preload": "other",
+    "prefetch": "other",
+    "modulepreload": "script",
+}
+_PRELOAD_AS_TYPES = {"script": "script", "style": "stylesheet", "font": "font", "image": "image"}
+_HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
+_NO_FETCH_PREFIXES = ("about:", "data:", "javascript:", "blob:", "mailto:", "tel:")
+
+EXECUTABLE_SCRIPT_TYPES = frozenset(
+    {
+        "",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "application/ecmascript",
+        "text/jscript",
+        "module",
+    }
+)
+# Data blocks are read by the page's own code, so settings found there take effect.
+DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json", "importmap"})
+
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"'()\s;]+)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"'()\s]+)["']?\s*\)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One URL the page loads, hints, submits to or parks, with where it was found."""
+
+    kind: ResourceKind
+    url: str
+    parts: SplitResult
+    host: str
+    tag: str
+    attribute: str | None
+    request_type: str
+    gated: bool
+    element: HtmlElement = field(repr=False, compare=False)
+
+
+def script_is_inert(element: HtmlElement) -> bool:
+    """True for a ``<script>`` whose type the browser does not run (e.g. consent ``text/plain``)."""
+    script_type = (element.get("type") or "").strip().lower()
+    return script_type not in EXECUTABLE_SCRIPT_TYPES and script_type not in DATA_SCRIPT_TYPES
+
+
+def has_consent_marker(element: HtmlElement, prefixes: tuple[str, ...]) -> bool:
+    """True when an attribute of ``element`` starts with one of the consent-tool prefixes."""
+    return any(name.startswith(prefixes) for name in element.attrib)
+
+
+def _link_type(element: HtmlElement) -> tuple[ResourceKind, str] | None:
+    rels = set((element.get("rel") or "").lower().split())
+    if rels & _HINT_RELS:
+        return "hint", "other"
+    for rel in ("stylesheet", *sorted(rels - {"stylesheet"})):
+        if rel in rels and rel in _LINK_REL_TYPES:
+            if rel in ("preload", "prefetch"):
+                return "loaded", _PRELOAD_AS_TYPES.get((element.get("as") or "").lower(), "other")
+            return "loaded", _LINK_REL_TYPES[rel]
+    return None
+
+
+def _fetches(tag: str, attribute: str, element: HtmlElement) -> bool:
+    """True for the attribute through which a loading element fetches (``input`` if an image)."""
+    loading = LOADING_ATTRIBUTES.get(tag)
+    if loading is None or (attribute != loading[0] and attribute != "poster"):
+        return False
+    return tag != "input" or (element.get("type") or "").lower() == "image"
+
+
+def _web_parts(url: str) -> SplitResult | None:
+    if url.lower().startswith(_NO_FETCH_PREFIXES):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket in a hand-written attribute
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts
+
+
+def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
+    """Sort one URL reference, or None for links and attributes that fetch nothing."""
+    element, tag, attribute = ref.element, ref.tag, ref.attribute
+    kind: ResourceKind
+    loading = LOADING_ATTRIBUTES.get(tag)
+    # Decide from tag and attribute first: most references are <a href> and need no URL parse.
+    if attribute.startswith("data-"):
+        if loading is not None:
+            kind, request_type = "parked", loading[1]
+            gated = has_consent_marker(element, marker_prefixes) or (
+                tag == "script" and script_is_inert(element)
+            )
+        elif attribute.endswith("src"):
+            kind, request_type, gated = "parked", "subdocument", True
+        else:
+            return None
+    elif tag == "form" and attribute == "action":
+        kind, request_type, gated = "form", "other", False
+    elif not _fetches(tag, attribute, element):
+        return None
+    elif tag == "link":
+        link = _link_type(element)
+        if link is None:
+            return None
+        (kind, request_type), gated = link, False
+    else:
+        kind = "loaded"
+        request_type = "image" if attribute == "poster" else LOADING_ATTRIBUTES[tag][1]
+        gated = tag == "script" and script_is_inert(element)
+    url = ref.url.split()[0] if attribute.endswith("srcset") else ref.url
+    parts = _web_parts(url)
+    if parts is None:
+        return None
+    host = parts.hostname or ""
+    return Resource(kind, url, parts, host, tag, attribute, request_type, gated, element)
+
+
+def _style_resources(page: ParsedPage) -> Iterator[Resource]:
+    for style in page.inline_styles:
+        text = style.text
+        if "url(" not in text and "@import" not in text:
+            continue
+        seen: set[str] = set()
+        for pattern, request_type in ((_CSS_IMPORT, "stylesheet"), (_CSS_URL, "other")):
+            for match in pattern.finditer(text):
+                url = page.resolve(match.group(1))
+                parts = _web_parts(url)
+                if parts is None or url in seen:
+                    continue
+                seen.add(url)
+                host = parts.hostname or ""
+                yield Resource(
+                    "loaded", url, parts, host, "style", None, request_type, False, style.element
+                )
+
+
+def page_resources(page: ParsedPage, marker_prefixes: tuple[str, ...] = ()) -> list[Resource]:
+    """Every resource, hint, form target and parked URL of the page, in document order."""
+    resources = [
+        resource
+        for ref in page.url_refs
+        if (resource := _classify(ref, marker_prefixes)) is not None
+    ]
+    resources.extend(_style_resources(page))
+    return resources
