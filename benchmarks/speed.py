@@ -7,11 +7,13 @@ results file. Crawls run in subprocesses against the synthetic web's loopback se
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,6 +135,38 @@ def run_db(args: argparse.Namespace) -> None:
         )
 
 
+EXPORT_KINDS = ("accounts", "trackers", "shares", "pages", "bodies")
+
+
+def run_export(args: argparse.Namespace) -> None:
+    """Build (or reuse) a national-size run in SQLite, then time ``govsocial export`` on it."""
+    database = OUT / f"national-{args.bodies}.sqlite"
+    url = f"sqlite:///{database}"
+    if not database.exists():
+        shape = WebShape(bodies=args.bodies, page_kb=args.page_kb, variants=args.variants)
+        rate = dbbench.write_run(url, shape, args.max_pages, OUT)
+        print(
+            f"- built {database.name}: {rate.bodies} bodies, {rate.pages} pages, "
+            f"{rate.findings} findings in {rate.seconds:.1f} s ({rate.pages_per_s:.0f} pages/s)"
+        )
+    cli = [sys.executable, "-m", "crawler.cli"]
+    probe = subprocess.run([*cli, "export", "--help"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        print("- `govsocial export` is not on this branch yet: export not timed")
+        return
+    print("| export | rows | seconds (whole command, process start included) |")
+    print("|---|---|---|")
+    for kind in EXPORT_KINDS:
+        target = OUT / f"export-{kind}.csv"
+        started = time.perf_counter()
+        command = [*cli, "export", kind, "--run", "latest", "--db", url, "-o", str(target)]
+        subprocess.run(command, capture_output=True, check=True)
+        seconds = time.perf_counter() - started
+        with target.open(newline="", encoding="utf-8") as rows:
+            count = sum(1 for _ in csv.reader(rows)) - 1
+        print(f"| {kind} | {count} | {seconds:.2f} |")
+
+
 def run_memory(args: argparse.Namespace) -> None:
     """Peak RSS of govsocial crawls of growing size."""
     print("| bodies | pages | crawl s | pages/s | peak RSS MB |")
@@ -190,6 +224,11 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--max-pages", type=int, default=10)
     db.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is made)")
     db.set_defaults(run=run_db)
+
+    export = commands.add_parser("export", help="time exports of a national-size run")
+    web(export, 11000, 100)
+    export.add_argument("--max-pages", type=int, default=10)
+    export.set_defaults(run=run_export)
 
     memory = commands.add_parser("memory", help="peak RSS of crawls of growing size")
     web(memory, 0, 20)
