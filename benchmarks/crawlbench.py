@@ -30,6 +30,7 @@ class CrawlSettings:
     robots: bool = True
     max_pages: int = 10
     latency_ms: float = 0.0  # the server's delay per answer, standing in for the network
+    delay: float = 0.0  # DOWNLOAD_DELAY: seconds between requests to one site
 
     def scrapy(self) -> dict[str, Any]:
         """As Scrapy settings."""
@@ -37,7 +38,8 @@ class CrawlSettings:
             "CONCURRENT_REQUESTS": self.concurrency,
             "CONCURRENT_REQUESTS_PER_DOMAIN": self.per_domain,
             "AUTOTHROTTLE_ENABLED": False,
-            "DOWNLOAD_DELAY": 0,
+            "DOWNLOAD_DELAY": self.delay,
+            "RANDOMIZE_DOWNLOAD_DELAY": False,
             "RETRY_TIMES": 0,
             "ROBOTSTXT_OBEY": self.robots,
             "LOG_LEVEL": "WARNING",

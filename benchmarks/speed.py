@@ -60,12 +60,14 @@ def _settings(args: argparse.Namespace) -> crawlbench.CrawlSettings:
         robots=not args.no_robots,
         max_pages=args.max_pages,
         latency_ms=args.latency_ms,
+        delay=args.delay,
     )
 
 
 def run_crawl(args: argparse.Namespace) -> None:
     """govsocial against the baseline spider on the same pages."""
-    results = crawlbench.compare(_shape(args), _settings(args), OUT / "crawl")
+    folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}"
+    results = crawlbench.compare(_shape(args), _settings(args), folder)
     print(
         "| crawler | pages | crawl s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s |"
     )
@@ -200,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--per-domain", type=int, default=2)
         command.add_argument("--max-pages", type=int, default=10)
         command.add_argument("--latency-ms", type=float, default=0.0)
+        command.add_argument("--delay", type=float, default=0.0, help="DOWNLOAD_DELAY")
         command.add_argument("--no-robots", action="store_true")
 
     crawl = commands.add_parser("crawl", help="govsocial vs the baseline spider")
