@@ -39,7 +39,7 @@ class CrawlSettings:
             "CONCURRENT_REQUESTS_PER_DOMAIN": self.per_domain,
             "AUTOTHROTTLE_ENABLED": False,
             "DOWNLOAD_DELAY": self.delay,
-            "RANDOMIZE_DOWNLOAD_DELAY": False,
+            "DOWNLOAD_DELAY_JITTER": 0,
             "RETRY_TIMES": 0,
             "ROBOTSTXT_OBEY": self.robots,
             "LOG_LEVEL": "WARNING",
