@@ -23,6 +23,7 @@ from benchmarks.synthweb import WebShape, page_paths, render_site
 from crawler.detection.detect import detect
 from crawler.detection.findings import PageFindings
 from crawler.items import BodyOutcome, PageItem
+from crawler.pipelines import DEFAULT_DB_BATCH
 from crawler.runs import FINISHED, finish_run, start_run
 from crawler.seeds import read_seeds
 from db.migrate import ensure_current
@@ -36,6 +37,7 @@ class InsertRate:
     """How fast one run's results went into a database."""
 
     database: str
+    batch: int
     bodies: int
     pages: int
     findings: int
@@ -95,7 +97,9 @@ def _items(
         )
 
 
-def write_run(db_url: str, shape: WebShape, pages_per_body: int, folder: Path) -> InsertRate:
+def write_run(
+    db_url: str, shape: WebShape, pages_per_body: int, folder: Path, batch: int = DEFAULT_DB_BATCH
+) -> InsertRate:
     """Register the seeds, open a run, write every body through ``RunWriter``, close the run."""
     folder.mkdir(parents=True, exist_ok=True)
     seeds = read_seeds(shape.write_seeds(80, folder / "dbbench-seeds.csv"))
@@ -107,7 +111,7 @@ def write_run(db_url: str, shape: WebShape, pages_per_body: int, folder: Path) -
     sessions = make_sessionmaker(engine)
     with sessions.begin() as session:
         run_id = start_run(session, seeds, {"benchmark": "dbbench"}).id
-    writer = RunWriter(sessions, run_id)
+    writer = RunWriter(sessions, run_id, batch_size=batch)
     findings = 0
     started = time.perf_counter()
     for item in _items(shape, pages_per_body, found):
@@ -125,7 +129,7 @@ def write_run(db_url: str, shape: WebShape, pages_per_body: int, folder: Path) -
         pages = session.scalar(select(func.count()).where(PageFetch.run_id == run_id))
     engine.dispose()
     backend = make_url(db_url).get_backend_name()
-    return InsertRate(backend, shape.bodies, pages or 0, findings, seconds)
+    return InsertRate(backend, batch, shape.bodies, pages or 0, findings, seconds)
 
 
 @contextmanager

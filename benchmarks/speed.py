@@ -121,18 +121,18 @@ def run_db(args: argparse.Namespace) -> None:
     database = OUT / "dbbench.sqlite"
     for stale in OUT.glob("dbbench.sqlite*"):
         stale.unlink()
-    rates.append(dbbench.write_run(f"sqlite:///{database}", shape, args.max_pages, OUT))
+    rates.append(dbbench.write_run(f"sqlite:///{database}", shape, args.max_pages, OUT, args.batch))
     postgres = args.postgres or os.environ.get(POSTGRES_ENV)
     if postgres:
         with dbbench.scratch_postgres(postgres) as url:
-            rates.append(dbbench.write_run(url, shape, args.max_pages, OUT))
+            rates.append(dbbench.write_run(url, shape, args.max_pages, OUT, args.batch))
     else:
         print(f"(PostgreSQL skipped: pass --postgres or set {POSTGRES_ENV})")
-    print("| database | bodies | pages | findings | seconds | pages/s |")
-    print("|---|---|---|---|---|---|")
+    print("| database | items per transaction | bodies | pages | findings | seconds | pages/s |")
+    print("|---|---|---|---|---|---|---|")
     for rate in rates:
         print(
-            f"| {rate.database} | {rate.bodies} | {rate.pages} | {rate.findings} | "
+            f"| {rate.database} | {rate.batch} | {rate.bodies} | {rate.pages} | {rate.findings} | "
             f"{rate.seconds:.1f} | {rate.pages_per_s:.0f} |"
         )
 
@@ -225,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="insert rate of the run writer")
     web(db, 1000, 100)
     db.add_argument("--max-pages", type=int, default=10)
+    db.add_argument("--batch", type=int, default=100, help="items per transaction")
     db.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is made)")
     db.set_defaults(run=run_db)
 
