@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit
 
 from crawler.detection.page import ParsedPage
@@ -56,26 +57,47 @@ class Candidate:
     order: int
 
 
-def _in_landmark(element: object) -> bool:
+# Most links match no keyword at all: one search over every pattern rules them out at once.
+ALL_PATTERNS = (*KEYWORD_SCORES, *PENALTIES)
+ANY_PATTERN = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in ALL_PATTERNS))
+
+
+def _is_landmark(node: object) -> bool:
+    tag = node.tag if isinstance(node.tag, str) else ""  # type: ignore[attr-defined]
+    if tag in LANDMARKS:
+        return True
+    hint = f"{node.get('id', '')} {node.get('class', '')}"  # type: ignore[attr-defined]
+    return LANDMARK_HINT.search(hint) is not None
+
+
+def _in_landmark(element: object, known: dict[object, bool]) -> bool:
+    """Whether one of the element's 12 nearest ancestors is a landmark (``known`` memoises)."""
     node = element
     for _ in range(12):
         node = node.getparent()  # type: ignore[attr-defined]
         if node is None:
             return False
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in LANDMARKS:
-            return True
-        if LANDMARK_HINT.search(f"{node.get('id', '')} {node.get('class', '')}"):
+        landmark = known.get(node)
+        if landmark is None:
+            landmark = known[node] = _is_landmark(node)
+        if landmark:
             return True
     return False
 
 
+@lru_cache(maxsize=16384)
+def _patterns_in(part: str) -> frozenset[int]:
+    """Indexes of the patterns found in one lower-cased part (link texts and paths recur)."""
+    if not ANY_PATTERN.search(part):
+        return frozenset()
+    return frozenset(i for i, (pattern, _) in enumerate(ALL_PATTERNS) if pattern.search(part))
+
+
 def score_link(text: str, url: str) -> int:
     """How likely the page behind a link names the body's accounts (higher is likelier)."""
-    haystack = f"{text} {urlsplit(url).path}".lower()
-    score = sum(points for pattern, points in KEYWORD_SCORES if pattern.search(haystack))
-    score += sum(points for pattern, points in PENALTIES if pattern.search(haystack))
-    return score
+    # Text and path are matched apart: no pattern can span the " /" that joins them.
+    found = _patterns_in(text.lower()) | _patterns_in(urlsplit(url).path.lower())
+    return sum(ALL_PATTERNS[index][1] for index in found)
 
 
 def crawlable(url: str) -> bool:
@@ -94,15 +116,22 @@ def crawlable(url: str) -> bool:
 def rank_links(page: ParsedPage, site_domains: frozenset[str]) -> list[Candidate]:
     """Same-site links of a page, best first, each URL once (fragments dropped)."""
     best: dict[str, Candidate] = {}
+    # Pages repeat their links (menus, teasers): each URL and each ancestor is judged once.
+    same_site: dict[str, str | None] = {}
+    landmarks: dict[object, bool] = {}
     for order, ref in enumerate(page.url_refs):
         if ref.tag not in ("a", "area") or ref.attribute != "href":
             continue
-        url = urldefrag(ref.url)[0]
-        if not crawlable(url) or url_domain(url) not in site_domains:
+        if ref.url not in same_site:
+            defragged = urldefrag(ref.url)[0]
+            keep = crawlable(defragged) and url_domain(defragged) in site_domains
+            same_site[ref.url] = defragged if keep else None
+        url = same_site[ref.url]
+        if url is None:
             continue
         text = " ".join(ref.element.itertext()) + " " + (ref.element.get("title") or "")
         score = score_link(text, url)
-        if _in_landmark(ref.element):
+        if _in_landmark(ref.element, landmarks):
             score += LANDMARK_BONUS
         known = best.get(url)
         if known is None or score > known.score:

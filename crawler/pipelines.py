@@ -17,6 +17,10 @@ from db.writer import RunWriter
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"
 FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"
+# Whole pages and outcomes per transaction: one commit per item made SQLite writes half the
+# storage cost (benchmarks/RESULTS.md); a crash still loses whole items only.
+DB_BATCH_SETTING = "GOVSOCIAL_DB_BATCH"
+DEFAULT_DB_BATCH = 100
 
 
 class DetectionPipeline:
@@ -46,9 +50,10 @@ class DetectionPipeline:
 class StoragePipeline:
     """Writes each page with its findings, and each body's outcome, to the run's database."""
 
-    def __init__(self, db_url: str, run_id: int) -> None:
+    def __init__(self, db_url: str, run_id: int, batch_size: int = DEFAULT_DB_BATCH) -> None:
         self.db_url = db_url
         self.run_id = run_id
+        self.batch_size = batch_size
         self.writer: RunWriter | None = None
 
     @classmethod
@@ -57,17 +62,24 @@ class StoragePipeline:
         settings = crawler.settings
         if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
             raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
-        pipeline = cls(settings[DB_URL_SETTING], settings.getint(RUN_ID_SETTING))
-        return pipeline
+        return cls(
+            settings[DB_URL_SETTING],
+            settings.getint(RUN_ID_SETTING),
+            settings.getint(DB_BATCH_SETTING, DEFAULT_DB_BATCH),
+        )
 
     def open_spider(self, spider: Any = None) -> None:
         """Connect to the database."""
         self.engine = make_engine(self.db_url)
-        self.writer = RunWriter(make_sessionmaker(self.engine), self.run_id)
+        self.writer = RunWriter(make_sessionmaker(self.engine), self.run_id, self.batch_size)
 
     def close_spider(self, spider: Any = None) -> None:
-        """Release the connection pool."""
-        self.engine.dispose()
+        """Commit what is pending, then release the connection pool."""
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        finally:
+            self.engine.dispose()
 
     def process_item(self, item: Any) -> Any:
         """Persist pages and outcomes; other items pass through."""

@@ -97,6 +97,7 @@ class ParsedPage:
     def url_refs(self) -> tuple[UrlRef, ...]:
         """Every URL-bearing attribute of every element, in document order (comments excluded)."""
         refs: list[UrlRef] = []
+        resolved: dict[str, str] = {}  # pages repeat their links; urljoin is the costly part
         for element in self.root.iter():
             tag = element.tag
             if not isinstance(tag, str):  # comments and processing instructions
@@ -107,7 +108,10 @@ class ParsedPage:
                 if not value:
                     continue
                 if name in known or (name.startswith("data-") and _URLISH.match(value)):
-                    refs.append(UrlRef(tag, name, value, self.resolve(value), element))
+                    url = resolved.get(value)
+                    if url is None:
+                        url = resolved[value] = self.resolve(value)
+                    refs.append(UrlRef(tag, name, value, url, element))
         return tuple(refs)
 
     @cached_property

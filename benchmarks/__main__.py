@@ -1,0 +1,5 @@
+"""``python -m benchmarks``: see benchmarks/speed.py."""
+
+from benchmarks.speed import main
+
+main()

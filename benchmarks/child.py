@@ -1,0 +1,84 @@
+"""One measured crawl in its own process (Twisted's reactor starts once per process).
+
+``python -m benchmarks.child SPEC.json`` runs govsocial's crawl (``run_crawl``, the code behind
+``govsocial crawl``) or the baseline spider, then writes wall time, CPU time and peak RSS of
+this process to the spec's ``result`` file. Scrapy's own stats go to the spec's ``stats`` file.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from benchmarks.baseline import BaselineSpider
+from benchmarks.statsfile import EXTENSION_PATH, STATS_FILE_SETTING
+from crawler import settings as govsocial_settings
+from crawler.crawl import CrawlOptions, run_crawl
+from crawler.resolver import HOSTS_SETTING
+
+LOOPBACK = "127.0.0.1"
+
+
+def run_govsocial(spec: dict[str, Any]) -> None:
+    """govsocial's crawl of the seed file, with the shared settings and the stats extension."""
+    extensions = dict(govsocial_settings.EXTENSIONS)
+    extensions[EXTENSION_PATH] = 900
+    overrides = {**spec["settings"], STATS_FILE_SETTING: spec["stats"], "EXTENSIONS": extensions}
+    options = CrawlOptions(
+        seeds=Path(spec["seeds"]),
+        db_url=spec["db_url"],
+        max_pages=spec["max_pages"],
+        allow_private=True,
+        overrides=overrides,
+        hosts=dict.fromkeys(spec["hosts"], LOOPBACK),
+        progress=False,
+    )
+    run_crawl(options)
+
+
+def run_baseline(spec: dict[str, Any]) -> None:
+    """The plain spider over the page set govsocial fetched, with the same shared settings."""
+    pages: dict[str, list[str]] = json.loads(Path(spec["pages"]).read_text(encoding="utf-8"))
+    settings = {
+        **spec["settings"],
+        "USER_AGENT": govsocial_settings.USER_AGENT,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "HTTPERROR_ALLOW_ALL": True,
+        "DOWNLOAD_MAXSIZE": govsocial_settings.DOWNLOAD_MAXSIZE,
+        # Name resolution only: the bodies' host names map to loopback as in govsocial's crawl.
+        "TWISTED_DNS_RESOLVER": govsocial_settings.TWISTED_DNS_RESOLVER,
+        HOSTS_SETTING: dict.fromkeys(spec["hosts"], LOOPBACK),
+        "GOVSOCIAL_ALLOW_PRIVATE": True,
+        STATS_FILE_SETTING: spec["stats"],
+        "EXTENSIONS": {EXTENSION_PATH: 900},
+    }
+    process = CrawlerProcess(settings)
+    process.crawl(BaselineSpider, homepages=list(pages), followups=pages)
+    process.start()
+
+
+def main() -> None:
+    """Run the crawl a spec file describes and record this process's cost."""
+    spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    {"govsocial": run_govsocial, "baseline": run_baseline}[spec["mode"]](spec)
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {
+        "wall_s": wall,
+        "cpu_user_s": usage.ru_utime,
+        "cpu_system_s": usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
+    }
+    Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""``python -m benchmarks`` (``make bench``): speed and scale figures for benchmarks/RESULTS.md.
+
+Each subcommand prints Markdown lines (machine, date, command, figures) to paste into the
+results file. Crawls run in subprocesses against the synthetic web's loopback server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import crawlbench, dbbench, detectbench
+from benchmarks.synthweb import WebShape
+
+OUT = Path(__file__).parent / "out"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+POSTGRES_ENV = "GOVSOCIAL_TEST_POSTGRES_URL"
+
+
+def machine() -> str:
+    """CPU model, cores, Python and load: what a figure was measured on."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average before the run {load}"
+    )
+
+
+def header(argv: Sequence[str]) -> None:
+    """Date, machine and the command that produced the figures below it."""
+    print(f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"- machine: {machine()}")
+    print(f"- command: `.venv/bin/python -m benchmarks {' '.join(argv)}`")
+
+
+def _shape(args: argparse.Namespace) -> WebShape:
+    return WebShape(bodies=args.bodies, page_kb=args.page_kb, variants=args.variants)
+
+
+def _settings(args: argparse.Namespace) -> crawlbench.CrawlSettings:
+    return crawlbench.CrawlSettings(
+        concurrency=args.concurrency,
+        per_domain=args.per_domain,
+        robots=not args.no_robots,
+        max_pages=args.max_pages,
+        latency_ms=args.latency_ms,
+        delay=args.delay,
+    )
+
+
+def run_crawl(args: argparse.Namespace) -> None:
+    """govsocial against the baseline spider on the same pages."""
+    folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}"
+    results = crawlbench.compare(_shape(args), _settings(args), folder)
+    print(
+        "| crawler | pages | crawl s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for result in results:
+        print(
+            f"| {result.mode} | {result.pages} | {result.elapsed_s:.1f} | "
+            f"{result.pages_per_s:.1f} | {result.cpu_s:.1f} | "
+            f"{1000 * result.cpu_s / max(result.pages, 1):.1f} | {result.peak_rss_mb:.0f} | "
+            f"{result.server_cpu_s:.1f} |"
+        )
+    ours, theirs = results
+    ratio = ours.pages_per_s / theirs.pages_per_s
+    print(f"\ngovsocial / baseline pages per second: **{ratio:.2f}**")
+
+
+def run_ceiling(args: argparse.Namespace) -> None:
+    """The server's own ceiling, measured with wrk (Debian package) on one body's homepage."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk is not installed (`apt-get install wrk`); server ceiling not measured")
+        return
+    with crawlbench.serve(_shape(args), args.latency_ms) as served:
+        for path in ("/", "/robots.txt"):
+            command = [wrk, "-t1", f"-c{args.concurrency}", f"-d{args.seconds}s"]
+            command += ["-H", f"Host: {_shape(args).host(0)}"]
+            command.append(f"http://127.0.0.1:{served.port}{path}")
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            rate = next(line for line in output.splitlines() if line.startswith("Requests/sec"))
+            print(
+                f"- `{' '.join(command[:-1])} http://127.0.0.1:PORT{path}`: "
+                f"{rate.split()[-1]} requests/s"
+            )
+
+
+def run_detect(args: argparse.Namespace) -> None:
+    """Per-page costs over the real corpus."""
+    if not args.corpus.is_dir():
+        print(f"{args.corpus} is absent: corpus timings skipped")
+        return
+    print("| step | median ms per 100 KB | p95 ms per 100 KB | pages |")
+    print("|---|---|---|---|")
+    for timing in detectbench.measure(args.corpus, args.repeats):
+        print(f"| {timing.step} | {timing.median_ms:.2f} | {timing.p95_ms:.2f} | {timing.pages} |")
+
+
+def run_db(args: argparse.Namespace) -> None:
+    """The run writer's insert rate on SQLite and, when configured, PostgreSQL."""
+    shape = WebShape(bodies=args.bodies, page_kb=args.page_kb, variants=args.variants)
+    rates = []
+    database = OUT / "dbbench.sqlite"
+    for stale in OUT.glob("dbbench.sqlite*"):
+        stale.unlink()
+    rates.append(dbbench.write_run(f"sqlite:///{database}", shape, args.max_pages, OUT, args.batch))
+    postgres = args.postgres or os.environ.get(POSTGRES_ENV)
+    if postgres:
+        with dbbench.scratch_postgres(postgres) as url:
+            rates.append(dbbench.write_run(url, shape, args.max_pages, OUT, args.batch))
+    else:
+        print(f"(PostgreSQL skipped: pass --postgres or set {POSTGRES_ENV})")
+    print("| database | items per transaction | bodies | pages | findings | seconds | pages/s |")
+    print("|---|---|---|---|---|---|---|")
+    for rate in rates:
+        print(
+            f"| {rate.database} | {rate.batch} | {rate.bodies} | {rate.pages} | {rate.findings} | "
+            f"{rate.seconds:.1f} | {rate.pages_per_s:.0f} |"
+        )
+
+
+EXPORT_KINDS = ("accounts", "trackers", "shares", "pages", "bodies")
+
+
+def run_export(args: argparse.Namespace) -> None:
+    """Build (or reuse) a national-size run in SQLite, then time ``govsocial export`` on it."""
+    database = OUT / f"national-{args.bodies}.sqlite"
+    url = f"sqlite:///{database}"
+    if not database.exists():
+        shape = WebShape(bodies=args.bodies, page_kb=args.page_kb, variants=args.variants)
+        rate = dbbench.write_run(url, shape, args.max_pages, OUT)
+        print(
+            f"- built {database.name}: {rate.bodies} bodies, {rate.pages} pages, "
+            f"{rate.findings} findings in {rate.seconds:.1f} s ({rate.pages_per_s:.0f} pages/s)"
+        )
+    cli = [sys.executable, "-m", "crawler.cli"]
+    probe = subprocess.run([*cli, "export", "--help"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        print("- `govsocial export` is not on this branch yet: export not timed")
+        return
+    print("| export | rows | seconds (whole command, process start included) |")
+    print("|---|---|---|")
+    for kind in EXPORT_KINDS:
+        target = OUT / f"export-{kind}.csv"
+        started = time.perf_counter()
+        command = [*cli, "export", kind, "--run", "latest", "--db", url, "-o", str(target)]
+        subprocess.run(command, capture_output=True, check=True)
+        seconds = time.perf_counter() - started
+        with target.open(newline="", encoding="utf-8") as rows:
+            count = sum(1 for _ in csv.reader(rows)) - 1
+        print(f"| {kind} | {count} | {seconds:.2f} |")
+
+
+def run_memory(args: argparse.Namespace) -> None:
+    """Peak RSS of govsocial crawls of growing size."""
+    print("| bodies | pages | crawl s | pages/s | peak RSS MB |")
+    print("|---|---|---|---|---|")
+    for bodies in args.sizes:
+        shape = WebShape(bodies=bodies, page_kb=args.page_kb, variants=args.variants)
+        result = crawlbench.govsocial_only(shape, _settings(args), OUT / f"memory-{bodies}")
+        print(
+            f"| {bodies} | {result.pages} | {result.elapsed_s:.1f} | "
+            f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} |",
+            flush=True,
+        )
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part]
+
+
+def parser() -> argparse.ArgumentParser:
+    """Subcommands and their options (small defaults; RESULTS.md names the sizes used)."""
+    main = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def web(command: argparse.ArgumentParser, bodies: int, page_kb: int) -> None:
+        command.add_argument("--bodies", type=int, default=bodies)
+        command.add_argument("--page-kb", type=int, default=page_kb)
+        command.add_argument("--variants", type=int, default=20)
+
+    def crawl_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--concurrency", type=int, default=32)
+        command.add_argument("--per-domain", type=int, default=2)
+        command.add_argument("--max-pages", type=int, default=10)
+        command.add_argument("--latency-ms", type=float, default=0.0)
+        command.add_argument("--delay", type=float, default=0.0, help="DOWNLOAD_DELAY")
+        command.add_argument("--no-robots", action="store_true")
+
+    crawl = commands.add_parser("crawl", help="govsocial vs the baseline spider")
+    web(crawl, 200, 100)
+    crawl_options(crawl)
+    crawl.set_defaults(run=run_crawl)
+
+    ceiling = commands.add_parser("ceiling", help="the loopback server's own ceiling (wrk)")
+    web(ceiling, 100, 100)
+    ceiling.add_argument("--concurrency", type=int, default=32)
+    ceiling.add_argument("--latency-ms", type=float, default=0.0)
+    ceiling.add_argument("--seconds", type=int, default=5)
+    ceiling.set_defaults(run=run_ceiling)
+
+    detect = commands.add_parser("detect", help="parse/detect/rank per page over the corpus")
+    detect.add_argument("--corpus", type=Path, default=CORPUS)
+    detect.add_argument("--repeats", type=int, default=5)
+    detect.set_defaults(run=run_detect)
+
+    db = commands.add_parser("db", help="insert rate of the run writer")
+    web(db, 1000, 100)
+    db.add_argument("--max-pages", type=int, default=10)
+    db.add_argument("--batch", type=int, default=100, help="items per transaction")
+    db.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is made)")
+    db.set_defaults(run=run_db)
+
+    export = commands.add_parser("export", help="time exports of a national-size run")
+    web(export, 11000, 100)
+    export.add_argument("--max-pages", type=int, default=10)
+    export.set_defaults(run=run_export)
+
+    memory = commands.add_parser("memory", help="peak RSS of crawls of growing size")
+    web(memory, 0, 20)
+    crawl_options(memory)
+    memory.add_argument("--sizes", type=_sizes, default=[500, 2000, 8000])
+    memory.set_defaults(run=run_memory)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the command line and run one benchmark."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(argv)
+    header(argv)
+    args.run(args)

@@ -1,0 +1,72 @@
+"""Smoke tests of the benchmark harness at tiny sizes, so it cannot rot. No timing assertions."""
+
+from __future__ import annotations
+
+import http.client
+from pathlib import Path
+
+import pytest
+
+from benchmarks import crawlbench, dbbench, detectbench
+from benchmarks.speed import main
+from benchmarks.synthweb import WebShape, page_paths, render_page
+
+TINY = WebShape(bodies=3, page_kb=8, variants=2)
+
+
+def fetch(port: int, host: str, path: str) -> tuple[int, bytes]:
+    """GET ``path`` from the loopback server as ``host``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": f"{host}:{port}"})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def test_pages_are_about_the_size_asked_for() -> None:
+    page = render_page(WebShape(page_kb=50), 0, "/")
+    assert 50 * 1024 <= len(page) < 52 * 1024
+
+
+def test_server_answers_by_host_and_path() -> None:
+    with crawlbench.serve(TINY) as served:
+        status, body = fetch(served.port, TINY.host(2), "/impressum/")
+        assert status == 200
+        assert body == render_page(TINY, TINY.variant_of(2), "/impressum/")
+        assert fetch(served.port, TINY.host(0), "/robots.txt")[0] == 200
+        assert fetch(served.port, "elsewhere.de", "/")[0] == 404
+        assert fetch(served.port, TINY.host(0), "/no-such-page/")[0] == 404
+
+
+@pytest.mark.e2e
+def test_baseline_fetches_the_pages_govsocial_fetched(tmp_path: Path) -> None:
+    settings = crawlbench.CrawlSettings(max_pages=3)
+    ours, theirs = crawlbench.compare(TINY, settings, tmp_path)
+    assert ours.pages == TINY.bodies * settings.max_pages
+    assert theirs.pages == ours.pages
+    assert ours.peak_rss_mb > 0
+
+
+def test_writer_benchmark_stores_every_page(tmp_path: Path) -> None:
+    rate = dbbench.write_run(f"sqlite:///{tmp_path / 'bench.sqlite'}", TINY, 4, tmp_path)
+    assert (rate.bodies, rate.pages) == (3, 12)
+    assert rate.findings > 0
+
+
+def test_page_costs_cover_every_step() -> None:
+    html = render_page(TINY, 0, "/").decode()
+    costs = detectbench.page_costs(html, "http://gemeinde-00000.de/", repeats=1)
+    assert set(costs) == {"parse", "url refs", "detect", "rank links"}
+
+
+def test_synthetic_paths_are_unique_homepage_first() -> None:
+    assert page_paths()[0] == "/"
+    assert len(set(page_paths())) == len(page_paths())
+
+
+def test_detect_command_skips_a_missing_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["detect", "--corpus", str(tmp_path / "absent")])
+    assert "absent: corpus timings skipped" in capsys.readouterr().out
