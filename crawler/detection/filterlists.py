@@ -30,6 +30,7 @@ from typing import Any
 
 from crawler.detection.findings import FilterListHit
 from crawler.detection.page import ParsedPage
+from crawler.detection.trackers import CATALOGUE
 from crawler.detection.trackers.resources import page_resources
 
 _HEADER = re.compile(r"^!\s*(Title|Version)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -99,7 +100,7 @@ def match_filter_lists(page: ParsedPage, lists: list[FilterList]) -> list[Filter
         return []
     requests = {
         (resource.url, resource.request_type): None
-        for resource in page_resources(page)
+        for resource in page_resources(page, CATALOGUE.consent_marker_prefixes)
         if resource.kind == "loaded"
     }
     hits: list[FilterListHit] = []

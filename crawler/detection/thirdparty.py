@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from crawler.detection.findings import ThirdPartyHost
 from crawler.detection.page import ParsedPage
+from crawler.detection.trackers import CATALOGUE
 from crawler.detection.trackers.resources import page_resources
 from crawler.domains import registrable_domain
 
@@ -23,7 +24,7 @@ def third_party_hosts(page: ParsedPage) -> list[ThirdPartyHost]:
     """Hosts the page loads from, hints at or posts to, outside its own registrable domain."""
     own_domain = registrable_domain((urlsplit(page.url).hostname or "").rstrip("."))
     found: set[ThirdPartyHost] = set()
-    for resource in page_resources(page):
+    for resource in page_resources(page, CATALOGUE.consent_marker_prefixes):
         if resource.kind == "parked":
             continue
         host = resource.host.rstrip(".")

@@ -192,11 +192,18 @@ def _style_resources(page: ParsedPage) -> Iterator[Resource]:
 
 
 def page_resources(page: ParsedPage, marker_prefixes: tuple[str, ...] = ()) -> list[Resource]:
-    """Every resource, hint, form target and parked URL of the page, in document order."""
-    resources = [
-        resource
-        for ref in page.url_refs
-        if (resource := _classify(ref, marker_prefixes)) is not None
-    ]
-    resources.extend(_style_resources(page))
-    return resources
+    """Every resource, hint, form target and parked URL of the page, in document order.
+
+    Computed once per page and prefix set: the tracker, third-party and filter-list passes all
+    read the same list.
+    """
+    cache: dict[tuple[str, ...], list[Resource]] = page.__dict__.setdefault("_resources", {})
+    if marker_prefixes not in cache:
+        resources = [
+            resource
+            for ref in page.url_refs
+            if (resource := _classify(ref, marker_prefixes)) is not None
+        ]
+        resources.extend(_style_resources(page))
+        cache[marker_prefixes] = resources
+    return cache[marker_prefixes]
