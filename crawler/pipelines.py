@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import DBAPIError
 
 from crawler.detection.detect import detect_page
 from crawler.items import BodyOutcome, PageItem
@@ -14,6 +16,8 @@ from db.writer import RunWriter
 
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"
+DATABASE_ERROR = "database_error"  # the finish reason of a crawl whose database failed
+DATABASE_ERROR_STAT = "govsocial/database_error"
 
 
 class DetectionPipeline:
@@ -34,6 +38,8 @@ class StoragePipeline:
         self.db_url = db_url
         self.run_id = run_id
         self.writer: RunWriter | None = None
+        self.crawler: Crawler | None = None
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -42,6 +48,7 @@ class StoragePipeline:
         if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
             raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
         pipeline = cls(settings[DB_URL_SETTING], settings.getint(RUN_ID_SETTING))
+        pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
@@ -54,10 +61,24 @@ class StoragePipeline:
         self.engine.dispose()
 
     def process_item(self, item: Any) -> Any:
-        """Persist pages and outcomes; other items pass through."""
+        """Persist pages and outcomes; a database error stops the crawl instead of losing items."""
         assert self.writer is not None, "open_spider() was not called"
-        if isinstance(item, PageItem):
-            self.writer.add_page(item)
-        elif isinstance(item, BodyOutcome):
-            self.writer.add_outcome(item)
+        if self.failed:
+            raise DropItem("not stored: the database failed earlier in this run")
+        try:
+            if isinstance(item, PageItem):
+                self.writer.add_page(item)
+            elif isinstance(item, BodyOutcome):
+                self.writer.add_outcome(item)
+        except DBAPIError as error:
+            # Each write is one transaction, rolled back whole; going on would lose every item.
+            self._stop(f"{type(error.orig).__name__}: {error.orig}")
+            raise DropItem(f"not stored: {error.orig}") from error
         return item
+
+    def _stop(self, reason: str) -> None:
+        self.failed = True
+        if self.crawler is not None and self.crawler.engine is not None:
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value(DATABASE_ERROR_STAT, reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_ERROR))

@@ -1,17 +1,18 @@
-"""``govsocial crawl``: crawl a seed list into the database as a new run."""
+"""``govsocial crawl``: crawl a seed list into the database as a new run, or resume one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from crawler.cli.options import db_option
 from crawler.cli.summary import print_summary
-from crawler.crawl import CrawlOptions, run_crawl
-from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning
+from crawler.crawl import CrawlOptions, RunNotClosed, run_crawl
+from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning, ResumeRefused, run_seed_file
 from crawler.seeds import SeedFileError, read_seeds
-from db.session import database_url
+from db.session import database_url, describe
 
 EXIT_INTERRUPTED = 130
 
@@ -27,14 +28,34 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
+def _seed_path(seeds_path: Path | None, resume: int | None, db_url: str) -> Path:
+    """The seed file to read: the one given, else the one the resumed run started with."""
+    if seeds_path is not None:
+        return seeds_path
+    if resume is None:
+        raise click.UsageError("give --seeds FILE, or --resume RUN to continue a stopped run")
+    try:
+        recorded = run_seed_file(db_url, resume)
+    except ResumeRefused as error:
+        raise click.ClickException(str(error)) from None
+    return Path(recorded)
+
+
 @click.command()
 @click.option(
     "--seeds",
     "seeds_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="CSV with columns id, name, url (optional: kind, state, country, parent_id, "
     "population, wikidata; other columns are kept as attributes).",
+)
+@click.option(
+    "--resume",
+    type=click.IntRange(1),
+    metavar="RUN",
+    help="Continue an interrupted or failed run: bodies it finished are skipped and pages it "
+    "stored are not fetched again. Uses the run's seed file (its content must be unchanged), "
+    "page budget and address policy.",
 )
 @db_option
 @click.option(
@@ -59,7 +80,8 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--quiet", is_flag=True, help="No live progress display.")
 def crawl(
-    seeds_path: Path,
+    seeds_path: Path | None,
+    resume: int | None,
     db_url: str | None,
     max_pages: int,
     allow_private: bool,
@@ -72,6 +94,7 @@ def crawl(
     sites are down: unreachable bodies are recorded with their outcome.
     """
     url = database_url(db_url)
+    seeds_path = _seed_path(seeds_path, resume, url)
     try:
         seed_list = read_seeds(seeds_path)
     except SeedFileError as error:
@@ -84,11 +107,15 @@ def crawl(
         overrides=parse_overrides(overrides),
         progress=not quiet,
         log_level="WARNING" if not quiet else None,
+        resume=resume,
     )
     try:
         run = run_crawl(options, seed_list)
-    except CrawlAlreadyRunning as error:
+    except (CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
+    except DBAPIError as error:
+        message = f"database {describe(url)} is not usable: {error.orig}"
+        raise click.ClickException(message) from None
     print_summary(run, url)
     if run.status == FAILED:
         raise SystemExit(1)
