@@ -83,18 +83,16 @@ def host_map(seeds: list[tuple[str, str, str]], *extra: str) -> str:
 
 def crawl_args(seeds: Path, db_url: str, hosts: str, *extra: str) -> list[str]:
     """``govsocial crawl`` arguments with quick bounds."""
-    return [
-        "crawl",
-        "--seeds",
-        str(seeds),
-        "--db",
-        db_url,
-        "--quiet",
-        "-s",
-        f"GOVSOCIAL_HOSTS={hosts}",
-        *QUICK,
-        *extra,
-    ]
+    return ["crawl", "--seeds", str(seeds), *_common(db_url, hosts), *extra]
+
+
+def resume_args(run_id: int, db_url: str, hosts: str, *extra: str) -> list[str]:
+    """``govsocial crawl --resume`` arguments with quick bounds."""
+    return ["crawl", "--resume", str(run_id), *_common(db_url, hosts), *extra]
+
+
+def _common(db_url: str, hosts: str) -> list[str]:
+    return ["--db", db_url, "--quiet", "-s", f"GOVSOCIAL_HOSTS={hosts}", *QUICK]
 
 
 def rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]]:

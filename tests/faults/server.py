@@ -69,7 +69,10 @@ class FaultHandler(SiteHandler):
         path = urlsplit(self.path).path or "/"
         self.server.log(self.host, self.path)
         label = self.host.removeprefix("www.").split(".", 1)[0]
-        behaviour = BEHAVIOURS.get(label.rstrip("0123456789-"), BEHAVIOURS["gesund"])
+        behaviour = next(
+            (serve for name, serve in BEHAVIOURS.items() if label.startswith((f"{name}-", name))),
+            healthy,
+        )
         if path == "/robots.txt" and label not in ("robots-verbot", "robots-fehler"):
             self.send(404, b"not found", "text/plain")
             return
