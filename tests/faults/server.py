@@ -70,7 +70,7 @@ class FaultHandler(SiteHandler):
         self.server.log(self.host, self.path)
         label = self.host.removeprefix("www.").split(".", 1)[0]
         behaviour = next(
-            (serve for name, serve in BEHAVIOURS.items() if label.startswith((f"{name}-", name))),
+            (serve for name, serve in BEHAVIOURS.items() if f"{label}-".startswith(f"{name}-")),
             healthy,
         )
         if path == "/robots.txt" and label not in ("robots-verbot", "robots-fehler"):

@@ -197,6 +197,11 @@ def test_malformed_html_is_parsed_and_followed(visit: Callable, pages: Callable)
     assert titles == ["Gemeinde Krumm", "Impressum"]
 
 
+def test_nothing_a_page_scripts_is_executed(fault_web: FaultWeb, fault_crawl: str) -> None:
+    fetched = {path for host, path in fault_web.requests() if host == "www.kaputtes-html.de"}
+    assert fetched == {"/robots.txt", "/", "/impressum.html"}  # not the document.write link /x
+
+
 def test_calendar_and_session_id_trap_stays_within_budget(
     visit: Callable, pages: Callable
 ) -> None:
