@@ -88,7 +88,7 @@ async def _resolution_refusal(host: str) -> str | None:
     from twisted.internet import reactor  # noqa: PLC0415
 
     try:
-        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[attr-defined]
+        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]
     except PrivateAddressLookupError as error:
         return str(error)
     except DNSLookupError:

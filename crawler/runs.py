@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import false, func, inspect, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crawler import __version__
@@ -217,27 +217,26 @@ def recount_run(session: Session, run_id: int) -> None:
             func.coalesce(func.sum(BodyVisit.pages_fetched), 0),
         ).where(BodyVisit.run_id == run_id)
     ).one()
-    of_done = {"run_id": run_id}
     run = session.get_one(CrawlRun, run_id)
     run.bodies_done, run.bodies_reachable, run.pages_fetched = visits
-    run.accounts_found = session.scalar(
-        select(func.count())
-        .select_from(SocialLinkSighting)
-        .filter_by(**of_done, link_kind="profile")
-        .where(SocialLinkSighting.body_id.in_(done))
+    run.accounts_found = _count_of_done(
+        session, SocialLinkSighting, run_id, done, SocialLinkSighting.link_kind == "profile"
     )
-    run.trackers_found = session.scalar(
-        select(func.count())
-        .select_from(TrackerSighting)
-        .filter_by(**of_done)
-        .where(TrackerSighting.body_id.in_(done))
-    )
-    run.errors = session.scalar(
-        select(func.count())
-        .select_from(PageFetch)
-        .filter_by(**of_done)
-        .where(PageFetch.error.is_not(None), PageFetch.body_id.in_(done))
-    )
+    run.trackers_found = _count_of_done(session, TrackerSighting, run_id, done)
+    run.errors = _count_of_done(session, PageFetch, run_id, done, PageFetch.error.is_not(None))
+
+
+def _count_of_done(
+    session: Session,
+    model: type[SocialLinkSighting | TrackerSighting | PageFetch],
+    run_id: int,
+    done: Select[str],
+    *criteria: ColumnElement[bool],
+) -> int:
+    """Rows of ``model`` in the run that belong to bodies with an outcome."""
+    query = select(func.count()).select_from(model)
+    query = query.where(model.run_id == run_id, model.body_id.in_(done), *criteria)
+    return session.scalar(query) or 0
 
 
 def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:

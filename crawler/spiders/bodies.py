@@ -158,7 +158,7 @@ class BodiesSpider(scrapy.Spider):
         return _outcome(state)
 
     def _page_item(self, response: Response, body_id: str, depth: int) -> PageItem:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         return PageItem(
             body_id=body_id,
             url=response.meta.get("requested_url", response.url),
