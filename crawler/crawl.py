@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import settings as default_settings
+from crawler.deadline import BODY_TIMEOUT_SETTING
 from crawler.netguard import ALLOW_PRIVATE_SETTING
-from crawler.pipelines import DB_URL_SETTING, FILTER_LISTS_SETTING, RUN_ID_SETTING
+from crawler.pipelines import (
+    DATABASE_ERROR,
+    DATABASE_ERROR_STAT,
+    DB_URL_SETTING,
+    FILTER_LISTS_SETTING,
+    RUN_ID_SETTING,
+)
 from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
 from crawler.resolver import HOSTS_SETTING
-from crawler.runs import FAILED, FINISHED, INTERRUPTED, finish_run, start_run
+from crawler.resume import RunProgress, load_progress
+from crawler.runs import (
+    FAILED,
+    FINISHED,
+    INTERRUPTED,
+    finish_run,
+    recount_run,
+    resume_run,
+    start_run,
+)
 from crawler.seeds import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
 from db.migrate import ensure_current
@@ -35,10 +53,17 @@ RECORDED_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN",
     "DOWNLOAD_TIMEOUT",
     "DOWNLOAD_MAXSIZE",
+    "DOWNLOAD_VERIFY_CERTIFICATES",
+    "REDIRECT_MAX_TIMES",
+    BODY_TIMEOUT_SETTING,
     "GOVSOCIAL_MAX_PAGES",
     ALLOW_PRIVATE_SETTING,
     FILTER_LISTS_SETTING,
 )
+
+
+class RunNotClosed(RuntimeError):
+    """The crawl stopped but its run could not be closed: the database is unusable."""
 
 
 @dataclass(slots=True)
@@ -54,6 +79,7 @@ class CrawlOptions:
     progress: bool = True
     log_level: str | None = None
     filter_lists: list[Path] = field(default_factory=list)
+    resume: int | None = None
 
 
 def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
@@ -83,45 +109,71 @@ def recorded(settings: Settings) -> dict[str, Any]:
     return {name: settings.get(name) for name in RECORDED_SETTINGS}
 
 
-def _status(finish_reason: str | None) -> str:
+def _status(run_id: int, stats: dict[str, Any]) -> tuple[str, str | None]:
+    """The run's final status and message, from how Scrapy closed the spider."""
+    finish_reason = stats.get("finish_reason")
+    resume = f"resume it with `govsocial crawl --resume {run_id}`"
+    if finish_reason == DATABASE_ERROR or stats.get(DATABASE_ERROR_STAT):
+        return FAILED, f"database error: {stats.get(DATABASE_ERROR_STAT)}; {resume}"
     if finish_reason == "finished":
-        return FINISHED
+        return FINISHED, None
     if finish_reason == "shutdown":
-        return INTERRUPTED
-    return FAILED
+        return INTERRUPTED, f"stopped by a signal; {resume}"
+    if finish_reason is None:  # a second signal stops the reactor before the spider closes
+        return INTERRUPTED, f"forced to stop before the crawl could close; {resume}"
+    return FAILED, f"finish reason: {finish_reason}"
+
+
+def _open_run(
+    options: CrawlOptions, seed_list: SeedList, sessions: sessionmaker[Session]
+) -> tuple[int, CrawlOptions, RunProgress | None]:
+    """A new run, or the resumed one with the page budget and address policy it began with."""
+    with sessions.begin() as session:
+        if options.resume is None:
+            probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
+            return start_run(session, seed_list, recorded(probe)).id, options, None
+        run = resume_run(session, options.resume, seed_list)
+        options = replace(
+            options,
+            max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
+            allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
+        )
+        return run.id, options, load_progress(session, run.id, seed_list.seeds)
 
 
 def run_crawl(options: CrawlOptions, seed_list: SeedList | None = None) -> CrawlRun:
-    """Crawl every seed into the database and return the closed run."""
+    """Crawl every seed (or what a resumed run still lacks) and return the closed run."""
     seed_list = seed_list or read_seeds(options.seeds)
     engine = make_engine(options.db_url)
     ensure_current(engine, options.db_url)
     sessions = make_sessionmaker(engine)
-
-    probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
-    with sessions.begin() as session:
-        run_id = start_run(session, seed_list, recorded(probe)).id
-    settings = build_settings(options, run_id, len(seed_list.seeds))
+    run_id, options, progress = _open_run(options, seed_list, sessions)
+    seeds = progress.remaining(seed_list.seeds) if progress else seed_list.seeds
+    settings = build_settings(options, run_id, len(seeds))
 
     process = CrawlerProcess(settings)
     # A robots.txt that cannot be fetched is recorded with the body's outcome; no traceback.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BodiesSpider)
-    process.crawl(crawler, seeds=seed_list.seeds, max_pages=options.max_pages)
+    stored = progress.partial if progress else None
+    process.crawl(crawler, seeds=seeds, max_pages=options.max_pages, stored=stored)
     try:
         process.start()
     except BaseException as error:
         with sessions.begin() as session:
             finish_run(session, run_id, INTERRUPTED, f"crawl stopped: {error!r}")
         raise
-    finish_reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-    status = _status(finish_reason)
-    with sessions.begin() as session:
-        run = finish_run(
-            session,
-            run_id,
-            status,
-            None if status == FINISHED else f"finish reason: {finish_reason}",
-        )
-    engine.dispose()
+    status, message = _status(run_id, crawler.stats.get_stats() if crawler.stats else {})
+    try:
+        with sessions.begin() as session:
+            if progress is not None:
+                recount_run(session, run_id)
+            run = finish_run(session, run_id, status, message)
+    except DBAPIError as error:
+        raise RunNotClosed(
+            f"run {run_id} stopped ({message or status}) but could not be closed: {error.orig}; "
+            "the next crawl will mark it interrupted"
+        ) from None
+    finally:
+        engine.dispose()
     return run

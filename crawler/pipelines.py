@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import DBAPIError
 
 from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import FilterList, load_filter_list
@@ -21,6 +23,8 @@ FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"
 # storage cost (benchmarks/RESULTS.md); a crash still loses whole items only.
 DB_BATCH_SETTING = "GOVSOCIAL_DB_BATCH"
 DEFAULT_DB_BATCH = 100
+DATABASE_ERROR = "database_error"  # the finish reason of a crawl whose database failed
+DATABASE_ERROR_STAT = "govsocial/database_error"
 
 
 class DetectionPipeline:
@@ -55,6 +59,8 @@ class StoragePipeline:
         self.run_id = run_id
         self.batch_size = batch_size
         self.writer: RunWriter | None = None
+        self.crawler: Crawler | None = None
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -62,11 +68,13 @@ class StoragePipeline:
         settings = crawler.settings
         if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
             raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
-        return cls(
+        pipeline = cls(
             settings[DB_URL_SETTING],
             settings.getint(RUN_ID_SETTING),
             settings.getint(DB_BATCH_SETTING, DEFAULT_DB_BATCH),
         )
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         """Connect to the database."""
@@ -74,18 +82,37 @@ class StoragePipeline:
         self.writer = RunWriter(make_sessionmaker(self.engine), self.run_id, self.batch_size)
 
     def close_spider(self, spider: Any = None) -> None:
-        """Commit what is pending, then release the connection pool."""
+        """Commit what is pending (unless the database failed), then release the pool."""
         try:
-            if self.writer is not None:
+            if self.writer is not None and not self.failed:
                 self.writer.close()
+        except DBAPIError as error:
+            self.failed = True  # the crawl is closing already; record why it failed
+            if self.crawler is not None and self.crawler.stats is not None:
+                reason = f"{type(error.orig).__name__}: {error.orig}"
+                self.crawler.stats.set_value(DATABASE_ERROR_STAT, reason)
         finally:
             self.engine.dispose()
 
     def process_item(self, item: Any) -> Any:
-        """Persist pages and outcomes; other items pass through."""
+        """Persist pages and outcomes; a database error stops the crawl instead of losing items."""
         assert self.writer is not None, "open_spider() was not called"
-        if isinstance(item, PageItem):
-            self.writer.add_page(item)
-        elif isinstance(item, BodyOutcome):
-            self.writer.add_outcome(item)
+        if self.failed:
+            raise DropItem("not stored: the database failed earlier in this run")
+        try:
+            if isinstance(item, PageItem):
+                self.writer.add_page(item)
+            elif isinstance(item, BodyOutcome):
+                self.writer.add_outcome(item)
+        except DBAPIError as error:
+            # A batch is one transaction, rolled back whole; going on would lose every item.
+            self._stop(f"{type(error.orig).__name__}: {error.orig}")
+            raise DropItem(f"not stored: {error.orig}") from error
         return item
+
+    def _stop(self, reason: str) -> None:
+        self.failed = True
+        if self.crawler is not None and self.crawler.engine is not None:
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value(DATABASE_ERROR_STAT, reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_ERROR))

@@ -1,5 +1,8 @@
 """DNS resolution with a static host map (tests, demo) and the private-address guard.
 
+A name mapped to the empty string in the static map does not exist: resolving it fails at once,
+without asking the system resolver (tests of unresolvable hosts stay offline).
+
 Checking the resolved address, not the name, is what stops a public-looking name (or a redirect
 to one) from leading the crawler into a private network.
 """
@@ -12,6 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
 
 from crawler.netguard import ALLOW_PRIVATE_SETTING, PrivateAddressLookupError, is_public_address
 
@@ -49,6 +53,8 @@ class GuardedResolver(CachingThreadedResolver):
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> defer.Deferred[str]:
         """Resolve ``name``, then refuse the answer if it is not a public address."""
         mapped = self.hosts.get(name.lower().rstrip("."))
+        if mapped == "":
+            return defer.fail(DNSLookupError(f"{name}: no such host (static host map)"))
         answer = defer.succeed(mapped) if mapped else super().getHostByName(name, timeout)
         return answer.addCallback(self._guard, name)
 

@@ -10,12 +10,22 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crawler import __version__
 from crawler.seeds import Seed, SeedList
-from db.models import Body, CrawlRun, Site, utcnow
+from db.models import (
+    Body,
+    BodyVisit,
+    CrawlRun,
+    PageFetch,
+    Site,
+    SocialLinkSighting,
+    TrackerSighting,
+    utcnow,
+)
+from db.session import make_engine
 
 RUNNING = "running"
 FINISHED = "finished"
@@ -24,10 +34,17 @@ INTERRUPTED = "interrupted"
 # A run on another machine whose heartbeat is older than this is presumed dead.
 STALE_AFTER = timedelta(minutes=30)
 CHUNK = 500
+# Names govsocial's run lock among PostgreSQL advisory locks ("gov" in ASCII).
+RUN_LOCK_KEY = 0x676F76
+RESUMES_KEY = "GOVSOCIAL_RESUMED_AT"
 
 
 class CrawlAlreadyRunning(RuntimeError):
     """Another live crawl is writing to this database."""
+
+
+class ResumeRefused(RuntimeError):
+    """A run that cannot be resumed: unknown, finished, or its seed file changed."""
 
 
 def code_version() -> str:
@@ -103,6 +120,20 @@ def _is_stale(run: CrawlRun) -> bool:
     return utcnow() - heartbeat > STALE_AFTER
 
 
+def lock_runs(session: Session) -> None:
+    """Hold the database's run lock until the transaction ends, so run starts never race.
+
+    Two crawls started at once would both see no running run and both start; taking this
+    lock first makes the second wait for the first's commit and then see its run.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(RUN_LOCK_KEY)))
+    elif dialect == "sqlite":
+        # A write, even of no rows, takes SQLite's single write lock for the transaction.
+        session.execute(update(CrawlRun).where(false()).values(status=CrawlRun.status))
+
+
 def mark_stale_runs(session: Session) -> list[int]:
     """Mark runs whose process died as interrupted; raise if a live one is running."""
     stale = []
@@ -121,6 +152,7 @@ def mark_stale_runs(session: Session) -> list[int]:
 
 def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -> CrawlRun:
     """Register the seeds and open a new run, refusing while another crawl is live."""
+    lock_runs(session)
     mark_stale_runs(session)
     register_seeds(session, seed_list.seeds)
     run = CrawlRun(
@@ -137,6 +169,74 @@ def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -
     session.add(run)
     session.flush()
     return run
+
+
+def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
+    """Reopen an interrupted or failed run of the same seed file, refusing while one is live."""
+    lock_runs(session)
+    mark_stale_runs(session)
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise ResumeRefused(f"there is no run {run_id} in this database")
+    if run.status == FINISHED:
+        raise ResumeRefused(f"run {run_id} finished; there is nothing to resume")
+    if run.seed_sha256 != seed_list.sha256:
+        raise ResumeRefused(
+            f"the seed file {seed_list.path} is not the one run {run_id} started with "
+            f"({run.seed_file}, sha256 {run.seed_sha256})"
+        )
+    run.status, run.message, run.finished_at = RUNNING, None, None
+    run.pid, run.hostname, run.heartbeat_at = os.getpid(), socket.gethostname(), utcnow()
+    resumed = [*run.settings.get(RESUMES_KEY, []), utcnow().isoformat(timespec="seconds")]
+    run.settings = {**run.settings, RESUMES_KEY: resumed}
+    return run
+
+
+def run_seed_file(db_url: str, run_id: int) -> str:
+    """The seed file a run was started with, as recorded on its row."""
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            run = session.get(CrawlRun, run_id) if inspect(engine).has_table("crawl_runs") else None
+    finally:
+        engine.dispose()
+    if run is None:
+        raise ResumeRefused(f"there is no run {run_id} in this database")
+    if not run.seed_file:
+        raise ResumeRefused(f"run {run_id} has no seed file on record; give it with --seeds")
+    return run.seed_file
+
+
+def recount_run(session: Session, run_id: int) -> None:
+    """Recompute a run's counters from its rows (a resumed run was counted by two processes)."""
+    done = select(BodyVisit.body_id).where(BodyVisit.run_id == run_id)
+    visits = session.execute(
+        select(
+            func.count(),
+            func.count().filter(BodyVisit.reachable),
+            func.coalesce(func.sum(BodyVisit.pages_fetched), 0),
+        ).where(BodyVisit.run_id == run_id)
+    ).one()
+    run = session.get_one(CrawlRun, run_id)
+    run.bodies_done, run.bodies_reachable, run.pages_fetched = visits
+    run.accounts_found = _count_of_done(
+        session, SocialLinkSighting, run_id, done, SocialLinkSighting.link_kind == "profile"
+    )
+    run.trackers_found = _count_of_done(session, TrackerSighting, run_id, done)
+    run.errors = _count_of_done(session, PageFetch, run_id, done, PageFetch.error.is_not(None))
+
+
+def _count_of_done(
+    session: Session,
+    model: type[SocialLinkSighting | TrackerSighting | PageFetch],
+    run_id: int,
+    done: Select[str],
+    *criteria: ColumnElement[bool],
+) -> int:
+    """Rows of ``model`` in the run that belong to bodies with an outcome."""
+    query = select(func.count()).select_from(model)
+    query = query.where(model.run_id == run_id, model.body_id.in_(done), *criteria)
+    return session.scalar(query) or 0
 
 
 def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:

@@ -35,6 +35,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 
 # Bounds: a slow, huge or looping site must not hold the run.
 DOWNLOAD_TIMEOUT = 30
+# A body's whole crawl (homepage and subpages, retries included) ends after this many seconds,
+# so a site that answers every page just under DOWNLOAD_TIMEOUT cannot hold a worker for long.
+GOVSOCIAL_BODY_TIMEOUT = 180
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
@@ -42,6 +45,10 @@ RETRY_TIMES = 1
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # an unreachable site is data (body_visits), not an error
 DNS_TIMEOUT = 20
 URLLENGTH_LIMIT = 2000
+# Certificates are not verified (Scrapy's default, stated here as a decision): many municipal
+# sites serve incomplete chains that browsers repair and Twisted does not, and the crawl measures
+# what a site links to and loads, not its TLS hygiene. A failed handshake is still recorded.
+DOWNLOAD_VERIFY_CERTIFICATES = False
 
 # A measurement crawler keeps no state between requests and opens no control ports.
 COOKIES_ENABLED = False
@@ -52,6 +59,12 @@ HTTPERROR_ALLOW_ALL = True  # 4xx/5xx pages are recorded with their status, not 
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.netguard.PrivateAddressMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.StrictRobotsTxtMiddleware": 100,
+}
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.deadline.DeadlineDownloadHandler",
+    "https": "crawler.deadline.DeadlineDownloadHandler",
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.DetectionPipeline": 300,

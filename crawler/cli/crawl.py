@@ -1,17 +1,18 @@
-"""``govsocial crawl``: crawl a seed list into the database as a new run."""
+"""``govsocial crawl``: crawl a seed list into the database as a new run, or resume one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
-from crawler.crawl import CrawlOptions, run_crawl
-from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning
+from crawler.crawl import CrawlOptions, RunNotClosed, run_crawl
+from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning, ResumeRefused, run_seed_file
 from crawler.seeds import SeedFileError, read_seeds
-from db.session import database_url
+from db.session import database_url, describe
 
 EXIT_INTERRUPTED = 130
 
@@ -27,14 +28,34 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
+def _seed_path(seeds_path: Path | None, resume: int | None, db_url: str) -> Path:
+    """The seed file to read: the one given, else the one the resumed run started with."""
+    if seeds_path is not None:
+        return seeds_path
+    if resume is None:
+        raise click.UsageError("give --seeds FILE, or --resume RUN to continue a stopped run")
+    try:
+        recorded = run_seed_file(db_url, resume)
+    except ResumeRefused as error:
+        raise click.ClickException(str(error)) from None
+    return Path(recorded)
+
+
 @click.command()
 @click.option(
     "--seeds",
     "seeds_path",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="CSV with columns id, name, url (optional: kind, state, country, parent_id, "
     "population, wikidata; other columns are kept as attributes).",
+)
+@click.option(
+    "--resume",
+    type=click.IntRange(1),
+    metavar="RUN",
+    help="Continue an interrupted or failed run: bodies it finished are skipped and pages it "
+    "stored are not fetched again. Uses the run's seed file (its content must be unchanged), "
+    "page budget and address policy.",
 )
 @db_option
 @click.option(
@@ -60,7 +81,8 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 @filter_list_option
 @click.option("--quiet", is_flag=True, help="No live progress display.")
 def crawl(
-    seeds_path: Path,
+    seeds_path: Path | None,
+    resume: int | None,
     db_url: str | None,
     max_pages: int,
     allow_private: bool,
@@ -74,6 +96,7 @@ def crawl(
     sites are down: unreachable bodies are recorded with their outcome.
     """
     url = database_url(db_url)
+    seeds_path = _seed_path(seeds_path, resume, url)
     try:
         seed_list = read_seeds(seeds_path)
     except SeedFileError as error:
@@ -88,11 +111,15 @@ def crawl(
         progress=not quiet,
         log_level="WARNING" if not quiet else None,
         filter_lists=list(filter_list_paths),
+        resume=resume,
     )
     try:
         run = run_crawl(options, seed_list)
-    except CrawlAlreadyRunning as error:
+    except (CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
+    except DBAPIError as error:
+        message = f"database {describe(url)} is not usable: {error.orig}"
+        raise click.ClickException(message) from None
     print_summary(run, url)
     if run.status == FAILED:
         raise SystemExit(1)

@@ -2,7 +2,8 @@
 
 ``root/<host>/<path>`` is served for ``http://<host>:<port>/<path>``; a folder path serves its
 ``index.html``. Behaviours (from the ``[hosts]`` table of a manifest) make a host redirect
-elsewhere or answer every request with one ``status``; hosts marked ``down`` are not served
+elsewhere or answer every request but robots.txt with one ``status``; hosts marked ``down``
+are not served
 at all (the crawl gets a closed port for them).
 """
 
@@ -63,7 +64,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             target = f"http://{behaviour.redirect_to}:{self.server.server_port}{path}"
             self._send(301, b"", "text/html", {"Location": target})
             return
-        if behaviour.status:
+        if behaviour.status and path != "/robots.txt":
+            # A broken application behind a web server that still serves its static files:
+            # robots.txt is looked up as a file, so a 5xx there stays a separate fault.
             body = f"<html><body><h1>{behaviour.status}</h1></body></html>".encode()
             self._send(behaviour.status, body, "text/html")
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,12 +12,15 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.deadline import DEADLINE_META
 from crawler.detection.page import ParsedPage
 from crawler.domains import url_domain
 from crawler.items import BodyOutcome, PageItem
 from crawler.linkrank import rank_links
 from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
+from crawler.resume import StoredBody
 from crawler.seeds import Seed
+from crawler.sniff import binary_kind, fitting_encoding
 from db.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -26,6 +29,9 @@ TITLE_MAX = 500
 MAX_DEPTH = 2
 HOMEPAGE_PRIORITY = 0
 SUBPAGE_PRIORITY = 100  # finish started bodies before opening new ones: per-body state stays small
+# Set on the homepage request of a resumed body whose homepage is already stored: it is fetched
+# again only for its links, and not stored twice.
+STORED_META = "already_stored"
 
 
 @dataclass(slots=True)
@@ -39,43 +45,71 @@ class BodyState:
     scheduled: int = 0
     in_flight: int = 0
     pages_fetched: int = 0
+    pages_over_time: int = 0
+    deadline: float | None = None
     outcome: str | None = None
     reason: str | None = None
     final_url: str | None = None
 
 
 class BodiesSpider(scrapy.Spider):
-    """Fetches each seed's homepage and up to ``max_pages`` same-site pages per body."""
+    """Fetches each seed's homepage and up to ``max_pages`` same-site pages per body.
+
+    ``stored`` holds, for a resumed run, what is already stored of bodies that were under way
+    when the run stopped: those pages are not fetched again and count towards the budget.
+    """
 
     name = "bodies"
 
-    def __init__(self, seeds: Iterable[Seed], max_pages: int = 10, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        seeds: Iterable[Seed],
+        max_pages: int = 10,
+        stored: Mapping[str, StoredBody] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if max_pages < 1:
             raise ValueError("max_pages must be at least 1")
         self.seeds = seeds
         self.max_pages = max_pages
+        self.stored = stored or {}
         self.bodies: dict[str, BodyState] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         """One homepage request per seed, created lazily so a national list costs no memory."""
         for seed in self.seeds:
             state = BodyState(seed=seed, started_at=utcnow(), seen={seed.url})
+            stored = self.stored.get(seed.id)
+            if stored is not None:
+                state.seen |= stored.urls
+                state.scheduled, state.pages_fetched = len(stored.urls), stored.pages_ok
+                if stored.homepage_error is not None:
+                    yield self._stored_failure(state, stored.homepage_error)
+                    continue
             self.bodies[seed.id] = state
-            yield self._request(state, seed.url, depth=0, priority=HOMEPAGE_PRIORITY)
+            again = stored is not None and seed.url in stored.urls
+            yield self._request(state, seed.url, depth=0, priority=HOMEPAGE_PRIORITY, again=again)
 
-    def _request(self, state: BodyState, url: str, depth: int, priority: int) -> scrapy.Request:
-        state.scheduled += 1
+    def _request(
+        self, state: BodyState, url: str, depth: int, priority: int, again: bool = False
+    ) -> scrapy.Request:
+        state.scheduled += not again
         state.in_flight += 1
-        # Duplicates are filtered per body (state.seen), so Scrapy's global filter, which would
-        # drop a request silently and leave its body open forever, is bypassed.
+        meta = {"body_id": state.seed.id, "depth": depth, "requested_url": url}
+        if state.deadline is not None:
+            meta[DEADLINE_META] = state.deadline
+        if again:
+            meta[STORED_META] = True
+        # The spider deduplicates per body; Scrapy's global filter would silently drop redirect
+        # loops and URLs that two bodies share, and such a body would never get its outcome.
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
             priority=priority,
+            meta=meta,
             dont_filter=True,
-            meta={"body_id": state.seed.id, "depth": depth, "requested_url": url},
         )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -84,16 +118,21 @@ class BodiesSpider(scrapy.Spider):
         state.seen.add(response.url)
         state.seen.update(response.meta.get("redirect_urls", ()))
         depth = response.meta["depth"]
+        if isinstance(response, TextResponse):
+            response = fitting_encoding(response)
         item = self._page_item(response, state.seed.id, depth)
-        state.pages_fetched += 1
         is_html = item.content_type is not None and item.content_type.startswith(HTML_TYPES)
+        binary = binary_kind(response.body) if is_html else None
         if depth == 0:
-            self._record_homepage(state, response, is_html)
-        if is_html and response.status < 400 and isinstance(response, TextResponse):
+            state.deadline = response.meta.get(DEADLINE_META)
+            self._record_homepage(state, response, is_html, binary)
+        if is_html and not binary and response.status < 400 and isinstance(response, TextResponse):
             item.page = ParsedPage(response.selector, response.url)
             item.title = _title(item.page)
             yield from self._follow(state, item.page, depth)
-        yield item
+        if not response.meta.get(STORED_META):
+            state.pages_fetched += 1
+            yield item
         yield from self._settle(state)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -104,13 +143,21 @@ class BodiesSpider(scrapy.Spider):
         depth = request.meta.get("depth", 0)
         if depth == 0:
             state.outcome, state.reason = outcome, reason
-        yield PageItem(
-            body_id=state.seed.id,
-            url=request.meta.get("requested_url", request.url),
-            depth=depth,
-            error=f"{outcome}: {reason}",
-        )
+        elif outcome == "body_time_limit":
+            state.pages_over_time += 1
+        if not request.meta.get(STORED_META):
+            yield PageItem(
+                body_id=state.seed.id,
+                url=request.meta.get("requested_url", request.url),
+                depth=depth,
+                error=f"{outcome}: {reason}",
+            )
         yield from self._settle(state)
+
+    def _stored_failure(self, state: BodyState, error: str) -> BodyOutcome:
+        """The outcome of a resumed body whose failed homepage is already stored."""
+        state.outcome, _, state.reason = error.partition(": ")
+        return _outcome(state)
 
     def _page_item(self, response: Response, body_id: str, depth: int) -> PageItem:
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
@@ -125,15 +172,23 @@ class BodiesSpider(scrapy.Spider):
             content_hash=hashlib.sha256(response.body).hexdigest(),
         )
 
-    def _record_homepage(self, state: BodyState, response: Response, is_html: bool) -> None:
+    def _record_homepage(
+        self, state: BodyState, response: Response, is_html: bool, binary: str | None
+    ) -> None:
         state.final_url = response.url
         state.site_domains = frozenset({url_domain(state.seed.url), url_domain(response.url)})
         if response.status >= 400:
             state.outcome, state.reason = HTTP_ERROR, f"HTTP {response.status}"
         elif not is_html:
             state.outcome, state.reason = NOT_HTML, "homepage is not HTML"
+        elif binary:
+            state.outcome, state.reason = NOT_HTML, f"homepage labelled HTML is {binary} data"
         else:
             state.outcome, state.reason = OK, None
+        if url_domain(response.url) != url_domain(state.seed.url):
+            via = ", ".join(str(step) for step in response.meta.get("redirect_reasons", []))
+            moved = f"moved to {response.url}" + (f" (redirect: {via})" if via else "")
+            state.reason = "; ".join(filter(None, (moved, state.reason)))
 
     def _follow(self, state: BodyState, page: ParsedPage, depth: int) -> Iterator[scrapy.Request]:
         if depth >= MAX_DEPTH:
@@ -155,21 +210,28 @@ class BodiesSpider(scrapy.Spider):
         if state.in_flight > 0:
             return
         del self.bodies[state.seed.id]
-        final_domain = url_domain(state.final_url) if state.final_url else None
-        moved_to = (
-            final_domain if final_domain and final_domain != url_domain(state.seed.url) else None
-        )
-        yield BodyOutcome(
-            body_id=state.seed.id,
-            seed_url=state.seed.url,
-            reachable=state.outcome == OK,
-            outcome=state.outcome or "error",
-            reason=state.reason,
-            final_url=state.final_url,
-            moved_to=moved_to,
-            pages_fetched=state.pages_fetched,
-            started_at=state.started_at,
-        )
+        yield _outcome(state)
+
+
+def _outcome(state: BodyState) -> BodyOutcome:
+    """How a body's crawl ended, from what its state gathered."""
+    reason = state.reason
+    if state.pages_over_time and state.outcome == OK:
+        over = f"time limit reached, {state.pages_over_time} page(s) not fetched"
+        reason = "; ".join(filter(None, (reason, over)))
+    final_domain = url_domain(state.final_url) if state.final_url else None
+    moved_to = final_domain if final_domain and final_domain != url_domain(state.seed.url) else None
+    return BodyOutcome(
+        body_id=state.seed.id,
+        seed_url=state.seed.url,
+        reachable=state.outcome == OK,
+        outcome=state.outcome or "error",
+        reason=reason,
+        final_url=state.final_url,
+        moved_to=moved_to,
+        pages_fetched=state.pages_fetched,
+        started_at=state.started_at,
+    )
 
 
 def _title(page: ParsedPage) -> str | None:
