@@ -86,13 +86,14 @@ body_observation_span = _view(
 
 latest_body_state = _view(
     "latest_body_state",
-    "Per body, its latest successful state: the newest finished run in which its site was "
-    "reachable, and whether the newest visit since reached it too.",
+    "Per body visited by a finished run, its latest successful state: the newest finished run "
+    "in which its site was reachable, and whether the newest visit since reached it too. A "
+    "body never reached has a row with empty run_id and 0 accounts and trackers.",
     _col("body_id", String, "The body."),
     _col("body_name", String, "Its name."),
     _col("kind", String, "Its kind (from the seed list)."),
     _col("state", String, "Its Land / state (from the seed list)."),
-    _col("run_id", Integer, "Latest finished run in which the site was reachable."),
+    _col("run_id", Integer, "Latest finished run that reached the site (empty if none did)."),
     _col("observed_at", UTCDateTime, "Start time of that run."),
     _col("seed_url", String, "The URL crawled in that run."),
     _col("final_url", String, "Where the seed URL led in that run."),
