@@ -44,7 +44,7 @@ def neutralise_formula(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """One value as spreadsheet text: yes/no, ISO dates, space-joined lists, inert strings."""
     if value is None:
         return ""
@@ -72,7 +72,7 @@ def write_csv(stream: RowStream, out: TextIO, *, excel: bool = False) -> int:
     writer.writerow(stream.columns)
     count = 0
     for row in stream.rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
         count += 1
     return count
 

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     Integer,
     MetaData,
     Select,
@@ -34,7 +33,7 @@ from sqlalchemy.sql import ColumnElement, CompoundSelect
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.types import TypeEngine
 
-from db.models import BodyVisit, CrawlRun, SocialLinkSighting, TrackerSighting
+from db.models import BodyVisit, CrawlRun, SocialLinkSighting, TrackerSighting, UTCDateTime
 from db.queries import FINISHED
 from db.session import describe, make_engine, make_sessionmaker
 
@@ -54,9 +53,9 @@ def _first_last_columns() -> tuple[Column[Any], ...]:
     """The columns account_history and tracker_history share after their key."""
     return (
         _col("first_seen_run_id", Integer, "First finished run in which it was seen."),
-        _col("first_seen_at", DateTime(timezone=True), "Start time of that run."),
+        _col("first_seen_at", UTCDateTime, "Start time of that run."),
         _col("last_seen_run_id", Integer, "Last finished run in which it was seen."),
-        _col("last_seen_at", DateTime(timezone=True), "Start time of that run."),
+        _col("last_seen_at", UTCDateTime, "Start time of that run."),
         _col("runs_seen", Integer, "Number of finished runs in which it was seen."),
         _col(
             "is_current",
@@ -87,14 +86,15 @@ body_observation_span = _view(
 
 latest_body_state = _view(
     "latest_body_state",
-    "Per body, its latest successful state: the newest finished run in which its site was "
-    "reachable, and whether the newest visit since reached it too.",
+    "Per body visited by a finished run, its latest successful state: the newest finished run "
+    "in which its site was reachable, and whether the newest visit since reached it too. A "
+    "body never reached has a row with empty run_id and 0 accounts and trackers.",
     _col("body_id", String, "The body."),
     _col("body_name", String, "Its name."),
     _col("kind", String, "Its kind (from the seed list)."),
     _col("state", String, "Its Land / state (from the seed list)."),
-    _col("run_id", Integer, "Latest finished run in which the site was reachable."),
-    _col("observed_at", DateTime(timezone=True), "Start time of that run."),
+    _col("run_id", Integer, "Latest finished run that reached the site (empty if none did)."),
+    _col("observed_at", UTCDateTime, "Start time of that run."),
     _col("seed_url", String, "The URL crawled in that run."),
     _col("final_url", String, "Where the seed URL led in that run."),
     _col("moved_to", String, "Registrable domain the site moved to, if it did."),
