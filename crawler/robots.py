@@ -3,6 +3,9 @@
 Scrapy parses whatever body a 5xx robots.txt returns, which allows everything; a site whose
 robots.txt fails is then crawled although its operator may have meant to close it. Here the
 whole site is treated as disallowed and the refusal says why. 4xx still means "no rules".
+
+Scrapy also keeps every site's parser for the whole crawl; with one site per body that is
+per-body state growing with the seed list, so parsers of sites long finished are forgotten.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+# Far more sites than are ever crawled at once; the oldest finished parsers go first.
+MAX_PARSERS = 2048
 
 
 class RobotsTxtUnavailable(IgnoreRequest):
@@ -28,6 +34,20 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.failed_status: dict[str, int] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """Scrapy's lookup, keeping at most ``MAX_PARSERS`` sites' parsers in memory."""
+        if len(self._parsers) > MAX_PARSERS:
+            self._forget_oldest()
+        return await super().robot_parser(request)
+
+    def _forget_oldest(self) -> None:
+        # Dicts keep insertion order: the first entries belong to sites crawled longest ago.
+        # Parsers still being fetched (Deferreds) are awaited by requests and must stay.
+        excess = len(self._parsers) - MAX_PARSERS // 2
+        for netloc in [n for n, p in self._parsers.items() if not isinstance(p, Deferred)][:excess]:
+            del self._parsers[netloc]
+            self.failed_status.pop(netloc, None)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

@@ -191,8 +191,8 @@ class BodiesSpider(scrapy.Spider):
             state.reason = "; ".join(filter(None, (moved, state.reason)))
 
     def _follow(self, state: BodyState, page: ParsedPage, depth: int) -> Iterator[scrapy.Request]:
-        if depth >= MAX_DEPTH:
-            return
+        if depth >= MAX_DEPTH or state.scheduled >= self.max_pages:
+            return  # ranking is the costliest step of a page; skip it when nothing can follow
         for candidate in rank_links(page, state.site_domains):
             if state.scheduled >= self.max_pages:
                 return
