@@ -1,0 +1,64 @@
+"""The shared parse: URL references resolve exactly as urljoin does, comments never count."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import pytest
+
+from crawler.detection.page import ParsedPage, clean_url
+
+TRICKY = [
+    "https://X.com/Stadt",
+    "https://www.facebook.com/stadt?ref=ts",
+    "http://www.dhs.state.il.us/page.aspx?",
+    "https://regalkes.kemkes.go.id/#",
+    "https://#",
+    "/impressum/",
+    "/a/../b/./c",
+    "//cdn.example.org/lib.js",
+    "kontakt.html",
+    "../oben.html",
+    "?seite=2",
+    "#top",
+    " /mit-leerzeichen ",
+    "/zeilen\numbruch",
+    "HTTPS://WWW.STADT.DE/",
+    "mailto:rathaus@stadt.de",
+    "javascript:void(0)",
+    "/pfad\\mit\\backslash",
+    "",
+]
+
+
+@pytest.mark.parametrize("base", ["https://www.stadt.de/a/b.html", "http://www.x.de:8080/q/?a=1"])
+@pytest.mark.parametrize("raw", TRICKY)
+def test_url_refs_resolve_like_urljoin(base: str, raw: str) -> None:
+    page = ParsedPage.from_html(f'<a href="{raw}">x</a>', base)
+    refs = page.url_refs
+    if not raw:
+        assert refs == ()
+        return
+    assert refs[0].url == urljoin(base, clean_url(raw))
+
+
+def test_base_href_is_honoured() -> None:
+    page = ParsedPage.from_html(
+        '<head><base href="/de/"></head><a href="kontakt/">k</a><a href="/x">x</a>',
+        "https://www.stadt.de/start",
+    )
+    assert [ref.url for ref in page.url_refs if ref.tag == "a"] == [
+        "https://www.stadt.de/de/kontakt/",
+        "https://www.stadt.de/x",
+    ]
+
+
+def test_commented_out_markup_and_text_are_not_references() -> None:
+    page = ParsedPage.from_html(
+        '<!-- <a href="https://www.facebook.com/alt">alt</a> --><p>facebook.com/text</p>'
+        '<div data-src="https://www.youtube.com/embed/x"></div><div data-title="kein Link"></div>',
+        "https://www.stadt.de/",
+    )
+    assert [(ref.tag, ref.attribute, ref.url) for ref in page.url_refs] == [
+        ("div", "data-src", "https://www.youtube.com/embed/x")
+    ]
