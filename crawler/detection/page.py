@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -34,14 +33,6 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "blockquote": ("cite",),
 }
 
-_URL_ATTRIBUTE_XPATH = etree.XPath(
-    "//@*["
-    + " or ".join(
-        f"name()='{name}'"
-        for name in sorted({name for names in URL_ATTRIBUTES.values() for name in names})
-    )
-    + " or starts-with(name(), 'data-')]"
-)
 _URLISH = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
 
@@ -110,26 +101,22 @@ class ParsedPage:
         """Every URL-bearing attribute of every element, in document order (comments excluded)."""
         refs: list[UrlRef] = []
         resolved: dict[str, str] = {}  # pages repeat their links; urljoin is the costly part
-        # One XPath pass in C selects the candidate attributes; Python only filters them.
-        for value in _URL_ATTRIBUTE_XPATH(self.root):
-            if not value:
+        for element in self.root.iter():
+            items = element.items()  # a plain list; cheaper than the .attrib proxy
+            if not items:
                 continue
-            element = value.getparent()
             tag = element.tag
-            if not isinstance(tag, str):
+            if not isinstance(tag, str):  # comments and processing instructions
                 continue
-            tag = tag.lower()
-            name = value.attrname
-            if name.startswith("data-"):
-                if not _URLISH.match(value):
+            known = URL_ATTRIBUTES.get(tag, ())  # the HTML parser lower-cases tag names
+            for name, value in items:
+                if not value:
                     continue
-            elif name not in URL_ATTRIBUTES.get(tag, ()):
-                continue
-            raw = str(value)
-            url = resolved.get(raw)
-            if url is None:
-                url = resolved[raw] = self._absolute(raw)
-            refs.append(UrlRef(tag, name, raw, url, element))
+                if name in known or (name.startswith("data-") and _URLISH.match(value)):
+                    url = resolved.get(value)
+                    if url is None:
+                        url = resolved[value] = self._absolute(value)
+                    refs.append(UrlRef(tag, name, value, url, element))
         return tuple(refs)
 
     def _absolute(self, raw: str) -> str:
