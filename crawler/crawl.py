@@ -31,6 +31,8 @@ from crawler.runs import (
     FAILED,
     FINISHED,
     INTERRUPTED,
+    SEED_COLUMNS_SETTING,
+    SKIP_MISSING_URLS_SETTING,
     finish_run,
     recount_run,
     resume_run,
@@ -59,6 +61,8 @@ RECORDED_SETTINGS = (
     "GOVSOCIAL_MAX_PAGES",
     ALLOW_PRIVATE_SETTING,
     FILTER_LISTS_SETTING,
+    SEED_COLUMNS_SETTING,
+    SKIP_MISSING_URLS_SETTING,
 )
 
 
@@ -79,6 +83,8 @@ class CrawlOptions:
     progress: bool = True
     log_level: str | None = None
     filter_lists: list[Path] = field(default_factory=list)
+    seed_columns: dict[str, str] = field(default_factory=dict)
+    skip_missing_urls: bool = False
     resume: int | None = None
 
 
@@ -97,6 +103,8 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     settings.set(TOTAL_SETTING, bodies_total, priority="cmdline")
     settings.set(PROGRESS_SETTING, options.progress, priority="cmdline")
     settings.set(FILTER_LISTS_SETTING, [str(path) for path in options.filter_lists], "cmdline")
+    settings.set(SEED_COLUMNS_SETTING, options.seed_columns, priority="cmdline")
+    settings.set(SKIP_MISSING_URLS_SETTING, options.skip_missing_urls, priority="cmdline")
     if options.log_level:
         settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     for name, value in options.overrides.items():
@@ -143,7 +151,9 @@ def _open_run(
 
 def run_crawl(options: CrawlOptions, seed_list: SeedList | None = None) -> CrawlRun:
     """Crawl every seed (or what a resumed run still lacks) and return the closed run."""
-    seed_list = seed_list or read_seeds(options.seeds)
+    seed_list = seed_list or read_seeds(
+        options.seeds, options.seed_columns, options.skip_missing_urls
+    )
     engine = make_engine(options.db_url)
     ensure_current(engine, options.db_url)
     sessions = make_sessionmaker(engine)

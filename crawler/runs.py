@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from db.models import (
 )
 from db.session import make_engine
 
+SEED_COLUMNS_SETTING = "GOVSOCIAL_SEED_COLUMNS"
+SKIP_MISSING_URLS_SETTING = "GOVSOCIAL_SKIP_MISSING_URLS"
 RUNNING = "running"
 FINISHED = "finished"
 FAILED = "failed"
@@ -192,8 +195,17 @@ def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
     return run
 
 
-def run_seed_file(db_url: str, run_id: int) -> str:
-    """The seed file a run was started with, as recorded on its row."""
+@dataclass(frozen=True, slots=True)
+class SeedSource:
+    """How a run read its seeds: the file, and the column mapping it was read with."""
+
+    path: str
+    columns: dict[str, str]
+    skip_without_url: bool
+
+
+def run_seed_source(db_url: str, run_id: int) -> SeedSource:
+    """The seed file a run was started with, and how it was read, as recorded on its row."""
     engine = make_engine(db_url)
     try:
         with Session(engine) as session:
@@ -204,7 +216,12 @@ def run_seed_file(db_url: str, run_id: int) -> str:
         raise ResumeRefused(f"there is no run {run_id} in this database")
     if not run.seed_file:
         raise ResumeRefused(f"run {run_id} has no seed file on record; give it with --seeds")
-    return run.seed_file
+    settings = run.settings or {}
+    return SeedSource(
+        run.seed_file,
+        dict(settings.get(SEED_COLUMNS_SETTING) or {}),
+        bool(settings.get(SKIP_MISSING_URLS_SETTING)),
+    )
 
 
 def recount_run(session: Session, run_id: int) -> None:

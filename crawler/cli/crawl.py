@@ -10,7 +10,14 @@ from sqlalchemy.exc import DBAPIError
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
 from crawler.crawl import CrawlOptions, RunNotClosed, run_crawl
-from crawler.runs import FAILED, INTERRUPTED, CrawlAlreadyRunning, ResumeRefused, run_seed_file
+from crawler.runs import (
+    FAILED,
+    INTERRUPTED,
+    CrawlAlreadyRunning,
+    ResumeRefused,
+    SeedSource,
+    run_seed_source,
+)
 from crawler.seeds import SeedFileError, read_seeds
 from db.session import database_url, describe
 
@@ -28,17 +35,33 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def _seed_path(seeds_path: Path | None, resume: int | None, db_url: str) -> Path:
-    """The seed file to read: the one given, else the one the resumed run started with."""
+def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``("id=ags", "url=website")`` as a field -> column mapping."""
+    columns = {}
+    for pair in pairs:
+        field_name, sep, column = pair.partition("=")
+        if not sep or not field_name.strip() or not column.strip():
+            raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--column")
+        columns[field_name.strip()] = column.strip()
+    return columns
+
+
+def _seed_source(
+    seeds_path: Path | None,
+    resume: int | None,
+    db_url: str,
+    columns: dict[str, str],
+    skip_missing_urls: bool,
+) -> SeedSource:
+    """The seed file to read and how: as given, else as the resumed run started with it."""
     if seeds_path is not None:
-        return seeds_path
+        return SeedSource(str(seeds_path), columns, skip_missing_urls)
     if resume is None:
         raise click.UsageError("give --seeds FILE, or --resume RUN to continue a stopped run")
     try:
-        recorded = run_seed_file(db_url, resume)
+        return run_seed_source(db_url, resume)
     except ResumeRefused as error:
         raise click.ClickException(str(error)) from None
-    return Path(recorded)
 
 
 @click.command()
@@ -56,6 +79,19 @@ def _seed_path(seeds_path: Path | None, resume: int | None, db_url: str) -> Path
     help="Continue an interrupted or failed run: bodies it finished are skipped and pages it "
     "stored are not fetched again. Uses the run's seed file (its content must be unchanged), "
     "page budget and address policy.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read a seed field from a differently named column, e.g. --column id=ags "
+    "--column url=website (repeatable).",
+)
+@click.option(
+    "--skip-missing-urls",
+    is_flag=True,
+    help="Pass over seed rows without a URL instead of refusing the file.",
 )
 @db_option
 @click.option(
@@ -83,6 +119,8 @@ def _seed_path(seeds_path: Path | None, resume: int | None, db_url: str) -> Path
 def crawl(
     seeds_path: Path | None,
     resume: int | None,
+    columns: tuple[str, ...],
+    skip_missing_urls: bool,
     db_url: str | None,
     max_pages: int,
     allow_private: bool,
@@ -96,14 +134,16 @@ def crawl(
     sites are down: unreachable bodies are recorded with their outcome.
     """
     url = database_url(db_url)
-    seeds_path = _seed_path(seeds_path, resume, url)
+    source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
     try:
-        seed_list = read_seeds(seeds_path)
+        seed_list = read_seeds(source.path, source.columns, source.skip_without_url)
     except SeedFileError as error:
         raise click.ClickException(str(error)) from None
+    if seed_list.skipped_without_url:
+        click.echo(f"{seed_list.skipped_without_url} seed rows without a URL passed over", err=True)
     load_filter_lists(filter_list_paths)  # refuse a broken list before anything is crawled
     options = CrawlOptions(
-        seeds=seeds_path,
+        seeds=Path(source.path),
         db_url=url,
         max_pages=max_pages,
         allow_private=allow_private,
@@ -112,6 +152,8 @@ def crawl(
         log_level="WARNING" if not quiet else None,
         filter_lists=list(filter_list_paths),
         resume=resume,
+        seed_columns=source.columns,
+        skip_missing_urls=source.skip_without_url,
     )
     try:
         run = run_crawl(options, seed_list)

@@ -214,3 +214,30 @@ def test_filter_list_hits_are_stored_with_list_name_version_and_rule(
             "||googletagmanager.com^$script",
         )
     ]
+
+
+def test_seed_columns_can_be_mapped_and_rows_without_url_passed_over(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'columns.sqlite'}"
+    args = served_web.crawl_args(tmp_path, db_url, "--allow-private", "--max-pages", "1")
+    lines = served_web.seeds(tmp_path).read_text(encoding="utf-8").splitlines()
+    renamed = [lines[0].replace("id,", "ags,", 1).replace(",url,", ",website,", 1)]
+    renamed += [*lines[1:3], "01009999,Gemeinde Ohnenetz,,Gemeinde,Schleswig-Holstein,DE,50,,"]
+    seeds = tmp_path / "renamed.csv"
+    seeds.write_text("\n".join(renamed) + "\n", encoding="utf-8")
+    args[args.index("--seeds") + 1] = str(seeds)
+    refused = govsocial(*args)
+    assert refused.returncode == 1
+    assert "missing required column(s): id, url" in refused.stderr
+    result = govsocial(
+        *args, "--column", "id=ags", "--column", "url=website", "--skip-missing-urls"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 seed rows without a URL passed over" in result.stderr
+    engine = engine_for(db_url)
+    assert rows(engine, "SELECT id FROM bodies ORDER BY id") == [(NORDHEIM,), (SUEDSTADT,)]
+    (settings,) = rows(engine, "SELECT settings FROM crawl_runs")
+    recorded = json.loads(str(settings[0]))
+    assert recorded["GOVSOCIAL_SEED_COLUMNS"] == {"id": "ags", "url": "website"}
+    assert recorded["GOVSOCIAL_SKIP_MISSING_URLS"] is True

@@ -102,4 +102,3 @@ def rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]]
     """Result rows of ``sql`` as tuples."""
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(text(sql), params)]
-

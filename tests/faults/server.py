@@ -230,7 +230,7 @@ def malformed(handler: FaultHandler, path: str) -> None:
         healthy(handler, path)
         return
     soup = (
-        "<html><title>Gemeinde Krumm</title><body><div class=a\"b><p>Text</span></div>"
+        '<html><title>Gemeinde Krumm</title><body><div class=a"b><p>Text</span></div>'
         "</div><table><tr><td><footer><a href=/impressum.html>Impressum<td></table>"
         + "<div>" * 5000
         + "<a href='javascript:alert(1)'>x</a><script>document.write('<a href=/x>')"

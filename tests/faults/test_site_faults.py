@@ -186,9 +186,7 @@ def test_undeclared_latin1_is_decoded(pages: Callable) -> None:
 
 
 def test_windows_1252_served_as_utf8_is_decoded(pages: Callable) -> None:
-    assert [title for _, _, title, _ in pages("zeichensatz")] == [
-        "„Schöne Grüße“ aus Möhrendorf"
-    ]
+    assert [title for _, _, title, _ in pages("zeichensatz")] == ["„Schöne Grüße“ aus Möhrendorf"]
 
 
 def test_malformed_html_is_parsed_and_followed(visit: Callable, pages: Callable) -> None:
@@ -202,9 +200,7 @@ def test_nothing_a_page_scripts_is_executed(fault_web: FaultWeb, fault_crawl: st
     assert fetched == {"/robots.txt", "/", "/impressum.html"}  # not the document.write link /x
 
 
-def test_calendar_and_session_id_trap_stays_within_budget(
-    visit: Callable, pages: Callable
-) -> None:
+def test_calendar_and_session_id_trap_stays_within_budget(visit: Callable, pages: Callable) -> None:
     assert visit("falle")[:2] == ("ok", 1)
     urls = [url for url, _, _, _ in pages("falle")]
     assert len(urls) <= 10
@@ -255,4 +251,3 @@ def test_summary_of_the_run_is_consistent_with_its_rows(
     )
     recorded = rows(engine, "SELECT bodies_done, bodies_reachable, pages_fetched FROM crawl_runs")
     assert counted == recorded
-
