@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 BODY_TIMEOUT_SETTING = "GOVSOCIAL_BODY_TIMEOUT"
+IDLE_CONNECTION_SETTING = "GOVSOCIAL_IDLE_CONNECTION_TIMEOUT"
 DEADLINE_META = "body_deadline"
 
 
@@ -26,10 +27,16 @@ class BodyDeadlineExceeded(IgnoreRequest):
 
 
 class DeadlineDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP(S) handler, enforcing ``GOVSOCIAL_BODY_TIMEOUT`` seconds per body (0: off)."""
+    """Scrapy's HTTP(S) handler, enforcing ``GOVSOCIAL_BODY_TIMEOUT`` seconds per body (0: off).
+
+    It also closes idle connections after ``GOVSOCIAL_IDLE_CONNECTION_TIMEOUT`` seconds.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        # Twisted keeps idle keep-alive connections for 240 s; a finished body's site is never
+        # asked again, so with one site per body they only pile up as the seed list grows.
+        self._pool.cachedConnectionTimeout = crawler.settings.getint(IDLE_CONNECTION_SETTING)
         self.budget = crawler.settings.getfloat(BODY_TIMEOUT_SETTING)
         self.download_timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
 

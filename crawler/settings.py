@@ -38,6 +38,8 @@ DOWNLOAD_TIMEOUT = 30
 # A body's whole crawl (homepage and subpages, retries included) ends after this many seconds,
 # so a site that answers every page just under DOWNLOAD_TIMEOUT cannot hold a worker for long.
 GOVSOCIAL_BODY_TIMEOUT = 180
+# Seconds an idle keep-alive connection is kept: long enough for a body's next page.
+GOVSOCIAL_IDLE_CONNECTION_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
