@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -57,7 +58,10 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
     finally:
         server.shutdown()
     print_summary(run, url)
+    # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
+    program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
     click.echo("\nnext steps:")
-    click.echo("  govsocial runs")
-    click.echo("  govsocial export accounts --run latest --format csv -o accounts.csv")
-    click.echo("  govsocial export bodies --run latest --excel -o bodies.csv")
+    click.echo(f"  {program} runs")
+    click.echo(f"  {program} export accounts --run latest --format csv -o accounts.csv")
+    click.echo(f"  {program} export bodies --run latest --excel -o bodies.csv")
+    click.echo(f"  {program} diff RUN_A RUN_B     # after a second run")
