@@ -21,7 +21,7 @@ from twisted.internet.defer import Deferred
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 # Far more sites than are ever crawled at once; the oldest finished parsers go first.
-MAX_PARSERS = 2048
+MAX_PARSERS = 256
 
 
 class RobotsTxtUnavailable(IgnoreRequest):
@@ -44,7 +44,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _forget_oldest(self) -> None:
         # Dicts keep insertion order: the first entries belong to sites crawled longest ago.
         # Parsers still being fetched (Deferreds) are awaited by requests and must stay.
-        excess = len(self._parsers) - MAX_PARSERS // 2
+        excess = max(0, len(self._parsers) - MAX_PARSERS // 2)
         for netloc in [n for n, p in self._parsers.items() if not isinstance(p, Deferred)][:excess]:
             del self._parsers[netloc]
             self.failed_status.pop(netloc, None)

@@ -46,6 +46,8 @@ REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 1
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # an unreachable site is data (body_visits), not an error
 DNS_TIMEOUT = 20
+# Each site is looked up for one body only; a small cache keeps memory flat on national lists.
+DNSCACHE_SIZE = 1024
 URLLENGTH_LIMIT = 2000
 # Certificates are not verified (Scrapy's default, stated here as a decision): many municipal
 # sites serve incomplete chains that browsers repair and Twisted does not, and the crawl measures

@@ -1,0 +1,35 @@
+"""robots.txt parsers of long-finished sites are forgotten; those still being fetched are kept."""
+
+from __future__ import annotations
+
+from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
+
+from crawler.robots import MAX_PARSERS, StrictRobotsTxtMiddleware
+
+
+def middleware() -> StrictRobotsTxtMiddleware:
+    return StrictRobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+
+
+def test_oldest_finished_parsers_are_forgotten_first() -> None:
+    robots = middleware()
+    pending: Deferred[None] = Deferred()
+    robots._parsers["www.first.de"] = pending  # still being fetched: must survive
+    for number in range(MAX_PARSERS + 10):
+        robots._parsers[f"www.site-{number}.de"] = None
+    robots.failed_status["www.site-0.de"] = 503
+    robots._forget_oldest()
+    assert len(robots._parsers) == MAX_PARSERS // 2
+    assert robots._parsers["www.first.de"] is pending
+    assert "www.site-0.de" not in robots._parsers
+    assert "www.site-0.de" not in robots.failed_status
+    assert f"www.site-{MAX_PARSERS + 9}.de" in robots._parsers
+
+
+def test_nothing_is_forgotten_below_the_limit() -> None:
+    robots = middleware()
+    for number in range(10):
+        robots._parsers[f"www.site-{number}.de"] = None
+    robots._forget_oldest()
+    assert len(robots._parsers) == 10
