@@ -24,10 +24,10 @@ from crawler.detection.detect import detect
 from crawler.detection.findings import PageFindings
 from crawler.items import BodyOutcome, PageItem
 from crawler.pipelines import DEFAULT_DB_BATCH
-from crawler.runs import FINISHED, finish_run, start_run
+from crawler.runs import finish_run, start_run
 from crawler.seeds import read_seeds
 from db.migrate import ensure_current
-from db.models import PageFetch, utcnow
+from db.models import FINISHED, PageFetch, utcnow
 from db.session import make_engine, make_sessionmaker
 from db.writer import RunWriter
 

@@ -28,9 +28,6 @@ from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
 from crawler.resolver import HOSTS_SETTING
 from crawler.resume import RunProgress, load_progress
 from crawler.runs import (
-    FAILED,
-    FINISHED,
-    INTERRUPTED,
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
     finish_run,
@@ -41,7 +38,7 @@ from crawler.runs import (
 from crawler.seeds import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
 from db.migrate import ensure_current
-from db.models import CrawlRun
+from db.models import FAILED, FINISHED, INTERRUPTED, CrawlRun
 from db.session import make_engine, make_sessionmaker
 
 ENV_PREFIX = "GOVSOCIAL_SCRAPY_"

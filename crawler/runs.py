@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from crawler import __version__
 from crawler.seeds import Seed, SeedList
 from db.models import (
+    FINISHED,
+    INTERRUPTED,
+    RUNNING,
     Body,
     BodyVisit,
     CrawlRun,
@@ -30,10 +33,6 @@ from db.session import make_engine
 
 SEED_COLUMNS_SETTING = "GOVSOCIAL_SEED_COLUMNS"
 SKIP_MISSING_URLS_SETTING = "GOVSOCIAL_SKIP_MISSING_URLS"
-RUNNING = "running"
-FINISHED = "finished"
-FAILED = "failed"
-INTERRUPTED = "interrupted"
 # A run on another machine whose heartbeat is older than this is presumed dead.
 STALE_AFTER = timedelta(minutes=30)
 CHUNK = 500

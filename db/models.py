@@ -118,6 +118,13 @@ class Site(Base):
     body: Mapped[Body] = relationship(back_populates="sites")
 
 
+# The statuses of a run (crawl_runs.status).
+RUNNING = "running"
+FINISHED = "finished"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+
+
 class CrawlRun(Base):
     """One crawl over a seed list: when, how, with what code, and what it found in sum."""
 

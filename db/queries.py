@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CrawlRun
-
-FINISHED = "finished"
+from db.models import FINISHED, CrawlRun
 
 
 class RunNotFound(LookupError):

@@ -10,15 +10,9 @@ from sqlalchemy.exc import DBAPIError
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
 from crawler.crawl import CrawlOptions, RunNotClosed, run_crawl
-from crawler.runs import (
-    FAILED,
-    INTERRUPTED,
-    CrawlAlreadyRunning,
-    ResumeRefused,
-    SeedSource,
-    run_seed_source,
-)
+from crawler.runs import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds import SeedFileError, read_seeds
+from db.models import FAILED, INTERRUPTED
 from db.session import database_url, describe
 
 EXIT_INTERRUPTED = 130

@@ -7,10 +7,10 @@ import json
 import click
 
 from crawler.cli.options import db_option
-from db.migrate import current_revision
+from db.history import DatasetMissing, read_session
 from db.models import CrawlRun
 from db.queries import list_runs
-from db.session import database_url, make_engine, make_sessionmaker
+from db.session import database_url
 
 COLUMNS = (
     "id",
@@ -47,14 +47,12 @@ def run_record(run: CrawlRun) -> dict[str, object]:
 )
 def runs(db_url: str | None, output_format: str) -> None:
     """List crawl runs, newest first."""
-    engine = make_engine(database_url(db_url))
     try:
-        if current_revision(engine) is None:
-            raise click.ClickException("no runs: this database has never been crawled into")
-        with make_sessionmaker(engine)() as session:
+        with read_session(database_url(db_url)) as session:
             records = [run_record(run) for run in list_runs(session)]
-    finally:
-        engine.dispose()
+    except DatasetMissing as error:
+        message = f"no runs: this database has never been crawled into ({error})"
+        raise click.ClickException(message) from None
     if output_format == "json":
         click.echo(json.dumps(records, indent=2))
         return

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.runs import INTERRUPTED, RUNNING, CrawlAlreadyRunning, start_run
+from crawler.runs import CrawlAlreadyRunning, start_run
 from crawler.seeds import SeedList, read_seeds
 from db.migrate import ensure_current
-from db.models import CrawlRun, utcnow
+from db.models import INTERRUPTED, RUNNING, CrawlRun, utcnow
 from db.session import make_engine, make_sessionmaker
 from tests.faults.conftest import write_seeds
 
