@@ -151,13 +151,12 @@ class ParsedPage:
 
     @cached_property
     def inline_styles(self) -> tuple[InlineCode, ...]:
-        """Inline ``<style>`` bodies and ``style`` attributes (where CSS ``@import`` lives)."""
-        blocks = [
+        """Inline ``<style>`` bodies (where CSS ``@import`` of web fonts lives)."""
+        return tuple(
             InlineCode("style", element.text, element)
             for element in self.root.iter("style")
             if element.text and element.text.strip()
-        ]
-        return tuple(blocks)
+        )
 
     def meta(self) -> Iterator[tuple[str, str, HtmlElement]]:
         """``(name or property, content, element)`` of every ``<meta>`` with content."""
