@@ -41,19 +41,54 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_database(postgres_url: str) -> Iterator[str]:
-    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
-    name = f"govsocial_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
+class PostgresDatabases:
+    """Creates uniquely named PostgreSQL databases, so tests and parallel runs never collide."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.names: list[str] = []
+
+    def create(self) -> str:
+        """The URL of a new, empty database."""
+        name = f"govsocial_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        self.names.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        """Drop one database made by ``create``."""
+        name = make_url(url).database
+        with self.admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        self.names.remove(str(name))
+
+    def drop_all(self) -> None:
+        """Drop every database still left, and release the admin connection."""
+        for name in list(self.names):
+            self.drop(make_url(self.admin_url).set(database=name).render_as_string())
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_url: str) -> Iterator[PostgresDatabases]:
+    """Factory of throwaway PostgreSQL databases, all dropped at the end of the session."""
+    databases = PostgresDatabases(postgres_url)
+    try:
+        yield databases
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture
+def postgres_database(postgres_databases: PostgresDatabases) -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    url = postgres_databases.create()
+    try:
+        yield url
+    finally:
+        postgres_databases.drop(url)
 
 
 @pytest.fixture

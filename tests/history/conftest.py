@@ -3,52 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from db import migrate
 from db.session import make_engine, make_sessionmaker
+from tests.conftest import PostgresDatabases
 
 from .factory import DatasetFactory
-
-
-class PostgresDatabases:
-    """Creates uniquely named PostgreSQL databases and drops them all at the end."""
-
-    def __init__(self, admin_url: str) -> None:
-        self.admin_url = admin_url
-        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        self.names: list[str] = []
-
-    def create(self) -> str:
-        """A new, empty database of its own, so parallel helpers never collide."""
-        name = f"govsocial_test_history_{secrets.token_hex(4)}"
-        with self.admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        self.names.append(name)
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        """Drop every database this run created."""
-        with self.admin.connect() as connection:
-            for name in self.names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def postgres_databases(postgres_url: str) -> Iterator[PostgresDatabases]:
-    """Factory of throwaway PostgreSQL databases."""
-    databases = PostgresDatabases(postgres_url)
-    try:
-        yield databases
-    finally:
-        databases.drop_all()
 
 
 def new_database(backend: str, folder: Path, request: pytest.FixtureRequest) -> str:
