@@ -2,7 +2,8 @@
 
 ``python -m benchmarks.child SPEC.json`` runs govsocial's crawl (``run_crawl``, the code behind
 ``govsocial crawl``) or the baseline spider, then writes wall time, CPU time and peak RSS of
-this process to the spec's ``result`` file. Scrapy's own stats go to the spec's ``stats`` file.
+this process and of its analysis workers to the spec's ``result`` file. Scrapy's own stats go
+to the spec's ``stats`` file.
 """
 
 from __future__ import annotations
@@ -71,11 +72,16 @@ def main() -> None:
     {"govsocial": run_govsocial, "baseline": run_baseline}[spec["mode"]](spec)
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    # The analysis workers, ended and reaped when the crawl closed: their CPU time summed, the
+    # peak RSS of the largest one.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall_s": wall,
         "cpu_user_s": usage.ru_utime,
         "cpu_system_s": usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
+        "workers_cpu_s": workers.ru_utime + workers.ru_stime,
+        "workers_peak_rss_mb": workers.ru_maxrss / 1024,
     }
     Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
 

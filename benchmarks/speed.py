@@ -69,14 +69,16 @@ def run_crawl(args: argparse.Namespace) -> None:
     folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}"
     results = crawlbench.compare(_shape(args), _settings(args), folder)
     print(
-        "| crawler | pages | crawl s | pages/s | CPU s | CPU ms/page | peak RSS MB | server CPU s |"
+        "| crawler | pages | crawl s | pages/s | CPU s crawl + workers | CPU ms/page | "
+        "peak RSS MB crawl + worker | server CPU s |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(
             f"| {result.mode} | {result.pages} | {result.elapsed_s:.1f} | "
-            f"{result.pages_per_s:.1f} | {result.cpu_s:.1f} | "
-            f"{1000 * result.cpu_s / max(result.pages, 1):.1f} | {result.peak_rss_mb:.0f} | "
+            f"{result.pages_per_s:.1f} | {result.cpu_s:.1f} + {result.workers_cpu_s:.1f} | "
+            f"{1000 * result.total_cpu_s / max(result.pages, 1):.1f} | "
+            f"{result.peak_rss_mb:.0f} + {result.workers_peak_rss_mb:.0f} | "
             f"{result.server_cpu_s:.1f} |"
         )
     ours, theirs = results
@@ -171,14 +173,15 @@ def run_export(args: argparse.Namespace) -> None:
 
 def run_memory(args: argparse.Namespace) -> None:
     """Peak RSS of govsocial crawls of growing size."""
-    print("| bodies | pages | crawl s | pages/s | peak RSS MB |")
-    print("|---|---|---|---|---|")
+    print("| bodies | pages | crawl s | pages/s | peak RSS MB crawl + worker | sum |")
+    print("|---|---|---|---|---|---|")
     for bodies in args.sizes:
         shape = WebShape(bodies=bodies, page_kb=args.page_kb, variants=args.variants)
         result = crawlbench.govsocial_only(shape, _settings(args), OUT / f"memory-{bodies}")
         print(
             f"| {bodies} | {result.pages} | {result.elapsed_s:.1f} | "
-            f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} |",
+            f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} + "
+            f"{result.workers_peak_rss_mb:.0f} | {result.total_peak_rss_mb:.0f} |",
             flush=True,
         )
 

@@ -15,13 +15,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import settings as default_settings
+from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING
 from crawler.deadline import BODY_TIMEOUT_SETTING
 from crawler.netguard import ALLOW_PRIVATE_SETTING
 from crawler.pipelines import (
     DATABASE_ERROR,
     DATABASE_ERROR_STAT,
     DB_URL_SETTING,
-    FILTER_LISTS_SETTING,
     RUN_ID_SETTING,
 )
 from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
@@ -58,6 +58,7 @@ RECORDED_SETTINGS = (
     "GOVSOCIAL_MAX_PAGES",
     ALLOW_PRIVATE_SETTING,
     FILTER_LISTS_SETTING,
+    WORKERS_SETTING,
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
 )

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.detection.findings import PageFindings
-from crawler.detection.page import ParsedPage
 
 
 @dataclass(slots=True)
 class PageItem:
-    """One fetched (or failed) page of a body; ``page`` is set for HTML worth detecting on."""
+    """One fetched (or failed) page of a body; ``findings`` is set for analysed HTML pages."""
 
     body_id: str
     url: str
@@ -23,7 +22,6 @@ class PageItem:
     content_hash: str | None = None
     title: str | None = None
     error: str | None = None
-    page: ParsedPage | None = field(default=None, repr=False)
     findings: PageFindings | None = field(default=None, repr=False)
 
 

@@ -1,8 +1,7 @@
-"""Pipelines: detect findings on each fetched page, then persist pages, findings and outcomes."""
+"""The pipeline that persists each page with its findings, and each body's outcome."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -10,45 +9,18 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import DBAPIError
 
-from crawler.detection.detect import detect_page
-from crawler.detection.filterlists import FilterList, load_filter_list
 from crawler.items import BodyOutcome, PageItem
 from db.session import make_engine, make_sessionmaker
 from db.writer import RunWriter
 
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"
-FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"
 # Whole pages and outcomes per transaction: one commit per item made SQLite writes half the
 # storage cost (benchmarks/RESULTS.md); a crash still loses whole items only.
 DB_BATCH_SETTING = "GOVSOCIAL_DB_BATCH"
 DEFAULT_DB_BATCH = 100
 DATABASE_ERROR = "database_error"  # the finish reason of a crawl whose database failed
 DATABASE_ERROR_STAT = "govsocial/database_error"
-
-
-class DetectionPipeline:
-    """Runs every detector on the page the spider already parsed (one parse per page)."""
-
-    def __init__(self, filter_list_paths: list[str]) -> None:
-        self.filter_list_paths = filter_list_paths
-        self.filter_lists: list[FilterList] = []
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DetectionPipeline:
-        """Filter lists to match come from ``GOVSOCIAL_FILTER_LISTS`` (file paths)."""
-        return cls(crawler.settings.getlist(FILTER_LISTS_SETTING))
-
-    def open_spider(self, spider: Any = None) -> None:
-        """Compile the filter lists once per crawl."""
-        self.filter_lists = [load_filter_list(Path(path)) for path in self.filter_list_paths]
-
-    def process_item(self, item: Any) -> Any:
-        """Attach findings to HTML pages and release the parsed tree."""
-        if isinstance(item, PageItem) and item.page is not None:
-            item.findings = detect_page(item.page, self.filter_lists)
-            item.page = None
-        return item
 
 
 class StoragePipeline:

@@ -32,6 +32,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy starts this many asyncio tasks per response to pass the callback's output on (default
+# 100, about 1 ms per page). The pipeline stores synchronously, so more than one buys nothing, and
+# one keeps a response's output in order: a body's outcome is stored after its last page.
+CONCURRENT_ITEMS = 1
 
 # Bounds: a slow, huge or looping site must not hold the run.
 DOWNLOAD_TIMEOUT = 30
@@ -71,7 +75,6 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.deadline.DeadlineDownloadHandler",
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.DetectionPipeline": 300,
     "crawler.pipelines.StoragePipeline": 800,
 }
 EXTENSIONS = {
@@ -81,5 +84,8 @@ EXTENSIONS = {
 GOVSOCIAL_ALLOW_PRIVATE = False
 GOVSOCIAL_HOSTS: dict[str, str] = {}
 GOVSOCIAL_MAX_PAGES = 10
+# Processes that parse pages and run the detectors while this one crawls (0: in this process).
+# Unset: one when the machine has a second core (crawler/analysers.py).
+GOVSOCIAL_ANALYSIS_WORKERS: int | None = None
 
 LOG_LEVEL = "INFO"

@@ -2,4 +2,6 @@
 
 from crawler.cli import main
 
-main()
+# Guarded: analysis workers are spawned processes, which import the main module again.
+if __name__ == "__main__":
+    main()

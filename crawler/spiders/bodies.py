@@ -9,14 +9,23 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.analysers import (
+    ANALYSIS_FAILED,
+    FILTER_LISTS_SETTING,
+    WORKERS_SETTING,
+    AnalysisFailed,
+    PageAnalyser,
+    default_workers,
+)
 from crawler.deadline import DEADLINE_META
-from crawler.detection.page import ParsedPage
 from crawler.domains import url_domain
 from crawler.items import BodyOutcome, PageItem
-from crawler.linkrank import rank_links
+from crawler.linkrank import Candidate
 from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
 from crawler.resume import StoredBody
 from crawler.seeds import Seed
@@ -24,7 +33,6 @@ from crawler.sniff import binary_kind, fitting_encoding
 from db.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-TITLE_MAX = 500
 # Pages below the homepage only add links that look like account or legal pages.
 MAX_DEPTH = 2
 HOMEPAGE_PRIORITY = 0
@@ -75,6 +83,21 @@ class BodiesSpider(scrapy.Spider):
         self.max_pages = max_pages
         self.stored = stored or {}
         self.bodies: dict[str, BodyState] = {}
+        self.analyser = PageAnalyser(workers=0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BodiesSpider:
+        """Pages are analysed as the settings say: how many workers, which filter lists."""
+        spider: BodiesSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        workers = settings.get(WORKERS_SETTING)
+        spider.analyser = PageAnalyser(
+            default_workers() if workers in (None, "") else int(workers),
+            settings.getlist(FILTER_LISTS_SETTING),
+        )
+        crawler.signals.connect(spider.analyser.open, signal=signals.spider_opened)
+        crawler.signals.connect(spider.analyser.close, signal=signals.spider_closed)
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         """One homepage request per seed, created lazily so a national list costs no memory."""
@@ -112,7 +135,7 @@ class BodiesSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         """Record the page, queue its most telling links, and close the body when done."""
         state = self.bodies[response.meta["body_id"]]
         state.seen.add(response.url)
@@ -127,13 +150,23 @@ class BodiesSpider(scrapy.Spider):
             state.deadline = response.meta.get(DEADLINE_META)
             self._record_homepage(state, response, is_html, binary)
         if is_html and not binary and response.status < 400 and isinstance(response, TextResponse):
-            item.page = ParsedPage(response.selector, response.url)
-            item.title = _title(item.page)
-            yield from self._follow(state, item.page, depth)
+            # Ranking is the costliest step after parsing; skip it when nothing can follow.
+            wants_links = depth < MAX_DEPTH and state.scheduled < self.max_pages
+            try:
+                analysis = await self.analyser.analyse(
+                    response.text, response.url, state.site_domains if wants_links else None
+                )
+            except AnalysisFailed as error:
+                item.error = f"{ANALYSIS_FAILED}: {error}"
+            else:
+                item.title, item.findings = analysis.title, analysis.findings
+                for request in self._follow(state, analysis.links, depth):
+                    yield request
         if not response.meta.get(STORED_META):
             state.pages_fetched += 1
             yield item
-        yield from self._settle(state)
+        for outcome in self._settle(state):
+            yield outcome
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Record a failed request; a failed homepage makes the body unreachable."""
@@ -190,10 +223,10 @@ class BodiesSpider(scrapy.Spider):
             moved = f"moved to {response.url}" + (f" (redirect: {via})" if via else "")
             state.reason = "; ".join(filter(None, (moved, state.reason)))
 
-    def _follow(self, state: BodyState, page: ParsedPage, depth: int) -> Iterator[scrapy.Request]:
-        if depth >= MAX_DEPTH or state.scheduled >= self.max_pages:
-            return  # ranking is the costliest step of a page; skip it when nothing can follow
-        for candidate in rank_links(page, state.site_domains):
+    def _follow(
+        self, state: BodyState, links: tuple[Candidate, ...], depth: int
+    ) -> Iterator[scrapy.Request]:
+        for candidate in links:
             if state.scheduled >= self.max_pages:
                 return
             if depth > 0 and candidate.score <= 0:
@@ -233,9 +266,3 @@ def _outcome(state: BodyState) -> BodyOutcome:
         started_at=state.started_at,
     )
 
-
-def _title(page: ParsedPage) -> str | None:
-    for element in page.root.iter("title"):
-        text = " ".join((element.text_content() or "").split())
-        return text[:TITLE_MAX] or None
-    return None

@@ -241,3 +241,30 @@ def test_seed_columns_can_be_mapped_and_rows_without_url_passed_over(
     recorded = json.loads(str(settings[0]))
     assert recorded["GOVSOCIAL_SEED_COLUMNS"] == {"id": "ags", "url": "website"}
     assert recorded["GOVSOCIAL_SKIP_MISSING_URLS"] is True
+
+
+FINDINGS_SQL = {
+    "pages": "SELECT body_id, url, depth, status, title, error FROM pages",
+    "social_links": "SELECT body_id, platform, link_kind, handle, url, rule FROM social_links",
+    "trackers": "SELECT body_id, tracker_id, ids, consent_gated, rule FROM tracker_sightings",
+    "third_party_hosts": "SELECT body_id, host FROM third_party_hosts",
+}
+
+
+def test_analysis_in_the_crawl_process_and_in_two_workers_stores_the_same_rows(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    stored = []
+    for workers in ("0", "2"):
+        db_url = f"sqlite:///{tmp_path / f'workers-{workers}.sqlite'}"
+        args = served_web.crawl_args(
+            tmp_path, db_url, "--allow-private", "-s", f"GOVSOCIAL_ANALYSIS_WORKERS={workers}"
+        )
+        result = govsocial(*args)
+        assert result.returncode == 0, result.stderr
+        engine = engine_for(db_url)
+        stored.append({table: sorted(rows(engine, sql)) for table, sql in FINDINGS_SQL.items()})
+    in_process, in_workers = stored
+    assert in_process["social_links"]
+    assert in_process["trackers"]
+    assert in_workers == in_process

@@ -37,6 +37,30 @@ def slow_web(fault_web: FaultWeb, folder: Path, tag: str) -> tuple[Path, str]:
     return write_seeds(folder / "seeds.csv", seeds), host_map(seeds)
 
 
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def assert_gone(pids: list[int], within: float = 5.0) -> None:
+    """The processes end on their own soon after their parent was killed."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        if not alive:
+            return
+        time.sleep(POLL_SECONDS)
+    raise AssertionError(f"processes {alive} outlived the killed crawl")
+
+
 def start_crawl(seeds: Path, db_url: str, hosts: str) -> subprocess.Popen[str]:
     """``govsocial crawl`` in the background."""
     command = [sys.executable, "-m", "crawler.cli", *crawl_args(seeds, db_url, hosts), *HOLD]
@@ -90,9 +114,12 @@ def test_sigkill_leaves_a_consistent_database_and_resume_fetches_nothing_twice(
     engine = engine_for(db_url)
     crawl = start_crawl(seeds, db_url, hosts)
     wait_for_visits(engine, 3, crawl)
+    workers = children_of(crawl.pid)
     crawl.send_signal(signal.SIGKILL)
     crawl.communicate(timeout=30)
 
+    assert workers, "the crawl analyses pages in a worker process by default"
+    assert_gone(workers)
     assert rows(engine, "SELECT status FROM crawl_runs") == [("running",)]
     assert_consistent(engine)
     done_hosts = {host for host, _ in host_paths(engine, "SELECT seed_url FROM body_visits")}

@@ -1,0 +1,118 @@
+"""Where pages are analysed: in worker processes, so parsing and detection get their own cores.
+
+Scrapy runs in one thread; parsing a page and running the detectors cost about twice what
+fetching it does (benchmarks/RESULTS.md). With ``GOVSOCIAL_ANALYSIS_WORKERS`` > 0 the spider
+sends each HTML page's text to a pool of that many processes and awaits the result, while the
+crawl process goes on downloading and storing. 0 analyses in the crawl process itself.
+
+A worker that dies (a page that crashes the parser, the OOM killer) costs the pages it had in
+hand, which are stored with an ``analysis_failed`` error; a new pool takes over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from crawler.detection.filterlists import FilterList, load_filter_list
+from crawler.pageanalysis import PageAnalysis, analyse_page
+
+WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
+FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"  # paths of Adblock Plus lists to match
+ANALYSIS_FAILED = "analysis_failed"
+PARENT_CHECK_SECONDS = 0.5
+
+logger = logging.getLogger(__name__)
+
+# The filter lists of this worker process, compiled once when it starts.
+_worker_filter_lists: list[FilterList] = []
+
+
+def default_workers() -> int:
+    """One worker when a second core exists (the crawl process keeps the first), else none."""
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+class AnalysisFailed(RuntimeError):
+    """The worker analysing a page died before returning its analysis."""
+
+
+def _start_worker(filter_list_paths: Sequence[str]) -> None:
+    # Ctrl-C and SIGTERM reach the whole process group; the crawl process decides how to stop
+    # and shuts the pool down itself, after the pages in hand are analysed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    _worker_filter_lists[:] = [load_filter_list(Path(path)) for path in filter_list_paths]
+
+
+def _exit_with(parent_pid: int) -> None:
+    """End this worker once the crawl process is gone (killed, it cannot shut the pool down)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _analyse_in_worker(text: str, url: str, site_domains: frozenset[str] | None) -> PageAnalysis:
+    return analyse_page(text, url, site_domains, _worker_filter_lists)
+
+
+class PageAnalyser:
+    """Analyses pages in the crawl process (``workers=0``) or in a pool of worker processes."""
+
+    def __init__(self, workers: int, filter_list_paths: Sequence[str] = ()) -> None:
+        if workers < 0:
+            raise ValueError(f"{WORKERS_SETTING} must be 0 or more, not {workers}")
+        self.workers = workers
+        self.filter_list_paths = [str(path) for path in filter_list_paths]
+        self.filter_lists: list[FilterList] = []
+        self._pool: ProcessPoolExecutor | None = None
+
+    def open(self) -> None:
+        """Compile the filter lists here (a bad list fails the crawl at once) or start the pool."""
+        lists = [load_filter_list(Path(path)) for path in self.filter_list_paths]
+        if self.workers == 0:
+            self.filter_lists = lists
+        else:
+            self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the crawl process runs a reactor and threads a fork would copy.
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.filter_list_paths,),
+        )
+
+    async def analyse(
+        self, text: str, url: str, site_domains: frozenset[str] | None
+    ) -> PageAnalysis:
+        """The page's analysis; raises :class:`AnalysisFailed` if its worker died."""
+        if self._pool is None:
+            return analyse_page(text, url, site_domains, self.filter_lists)
+        pool = self._pool
+        try:
+            future = pool.submit(_analyse_in_worker, text, url, site_domains)
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool as error:
+            if self._pool is pool:
+                logger.error("an analysis worker died; starting a new pool (%s)", error)
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+            raise AnalysisFailed(f"analysis worker died: {error}") from None
+
+    def close(self) -> None:
+        """Stop the workers once the pages in hand are analysed."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

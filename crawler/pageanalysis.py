@@ -1,0 +1,51 @@
+"""Everything the crawl learns from one HTML page, from a single parse: title, findings, links.
+
+Pure: text and URL in, a picklable :class:`PageAnalysis` out, so the same function runs in the
+crawl process or in an analysis worker (``crawler/analysers.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crawler.detection.detect import detect_page
+from crawler.detection.filterlists import FilterList
+from crawler.detection.findings import PageFindings
+from crawler.detection.page import ParsedPage
+from crawler.linkrank import Candidate, rank_links
+
+TITLE_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """A page's title, its findings and, when asked for, its same-site links best first."""
+
+    title: str | None
+    findings: PageFindings
+    links: tuple[Candidate, ...] = ()
+
+
+def analyse_page(
+    text: str,
+    url: str,
+    site_domains: frozenset[str] | None,
+    filter_lists: Sequence[FilterList] = (),
+) -> PageAnalysis:
+    """Parse ``text`` fetched from ``url`` once; rank its links only if ``site_domains`` is given.
+
+    Ranking is the costliest step after parsing, and a body whose page budget is spent has no
+    use for it: the spider passes ``None`` then.
+    """
+    page = ParsedPage.from_html(text, url)
+    links = tuple(rank_links(page, site_domains)) if site_domains is not None else ()
+    return PageAnalysis(page_title(page), detect_page(page, filter_lists), links)
+
+
+def page_title(page: ParsedPage) -> str | None:
+    """The first ``<title>``'s text, whitespace collapsed and cut to a storable length."""
+    for element in page.root.iter("title"):
+        text = " ".join((element.text_content() or "").split())
+        return text[:TITLE_MAX] or None
+    return None
