@@ -34,6 +34,7 @@ class CrawlSettings:
     max_pages: int = 10
     latency_ms: float = 0.0  # the server's delay per answer, standing in for the network
     delay: float = 0.0  # DOWNLOAD_DELAY: seconds between requests to one site
+    analysis_workers: int | None = None  # govsocial only; None keeps its default
 
     def scrapy(self) -> dict[str, Any]:
         """As Scrapy settings."""
@@ -48,6 +49,12 @@ class CrawlSettings:
             "ROBOTSTXT_OBEY": self.robots,
             "LOG_LEVEL": "WARNING",
         }
+
+    def govsocial(self) -> dict[str, Any]:
+        """Settings only govsocial has."""
+        if self.analysis_workers is None:
+            return {}
+        return {"GOVSOCIAL_ANALYSIS_WORKERS": self.analysis_workers}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,7 @@ def govsocial_spec(shape: WebShape, settings: CrawlSettings, folder: Path, port:
         "seeds": str(shape.write_seeds(port, folder / "seeds.csv")),
         "db_url": f"sqlite:///{database}",
         "max_pages": settings.max_pages,
-        "settings": settings.scrapy(),
+        "settings": settings.scrapy() | settings.govsocial(),
         "hosts": shape.hosts(),
     }
 

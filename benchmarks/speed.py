@@ -61,12 +61,13 @@ def _settings(args: argparse.Namespace) -> crawlbench.CrawlSettings:
         max_pages=args.max_pages,
         latency_ms=args.latency_ms,
         delay=args.delay,
+        analysis_workers=args.workers,
     )
 
 
 def run_crawl(args: argparse.Namespace) -> None:
     """govsocial against the baseline spider on the same pages."""
-    folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}"
+    folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}-{args.workers}"
     results = crawlbench.compare(_shape(args), _settings(args), folder)
     print(
         "| crawler | pages | crawl s | pages/s | CPU s crawl + workers | CPU ms/page | "
@@ -207,6 +208,12 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--latency-ms", type=float, default=0.0)
         command.add_argument("--delay", type=float, default=0.0, help="DOWNLOAD_DELAY")
         command.add_argument("--no-robots", action="store_true")
+        command.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="GOVSOCIAL_ANALYSIS_WORKERS for govsocial (default: its own default)",
+        )
 
     crawl = commands.add_parser("crawl", help="govsocial vs the baseline spider")
     web(crawl, 200, 100)

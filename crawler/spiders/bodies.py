@@ -265,4 +265,3 @@ def _outcome(state: BodyState) -> BodyOutcome:
         pages_fetched=state.pages_fetched,
         started_at=state.started_at,
     )
-
