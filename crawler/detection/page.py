@@ -72,18 +72,25 @@ class InlineCode:
 class ParsedPage:
     """A page parsed once; detectors share its tree and its pre-extracted URL references."""
 
-    __slots__ = ("__dict__", "base_url", "root", "selector", "url")
+    __slots__ = ("__dict__", "base_url", "root", "selector", "text", "url")
 
-    def __init__(self, selector: Selector, url: str) -> None:
+    def __init__(self, selector: Selector, url: str, text: str | None = None) -> None:
         self.selector = selector
         self.url = url
         self.root: HtmlElement = selector.root
         self.base_url = self._base_url()
+        # The source text, when known: a substring test on it rules out a rare element class
+        # faster than a search of the tree.
+        self.text = text
 
     @classmethod
     def from_html(cls, html: str, url: str) -> ParsedPage:
         """Parse HTML text fetched from ``url``."""
-        return cls(Selector(text=html or "<html></html>", type="html", base_url=url), url)
+        return cls(Selector(text=html or "<html></html>", type="html", base_url=url), url, html)
+
+    def may_contain(self, fragment: str) -> bool:
+        """False only if ``fragment`` is certainly nowhere in the page's source text."""
+        return self.text is None or fragment in self.text
 
     def _base_url(self) -> str:
         for base in self.root.iter("base"):

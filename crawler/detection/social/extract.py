@@ -218,6 +218,8 @@ def _widget_services(value: str | None, default: tuple[str, ...]) -> list[str]:
 
 def _from_share_widgets(page: ParsedPage) -> Iterator[SocialLink]:
     for widget in load_catalogue().share_widgets:
+        if not page.may_contain(widget.css_class):
+            continue
         # A substring test in XPath, then the class-token test in Python: the XPath string
         # functions that test tokens cost more on a large page than all other social detection.
         for element in page.root.xpath(f"//*[contains(@class, '{widget.css_class}')]"):
