@@ -164,8 +164,12 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
 
 def run_crawl(options: CrawlOptions) -> CrawlRun:
     """Read the seed file, then crawl every seed (or what a resumed run still lacks)."""
-    seed_list = read_seeds(options.seeds, options.seed_columns, options.skip_missing_urls)
-    return crawl_run(open_run(options, seed_list))
+    # Never bound to a name here: a local would keep the parsed list alive for the whole crawl.
+    return crawl_run(
+        open_run(
+            options, read_seeds(options.seeds, options.seed_columns, options.skip_missing_urls)
+        )
+    )
 
 
 def crawl_run(opened: OpenedRun) -> CrawlRun:
