@@ -23,8 +23,6 @@ from crawler import settings as govsocial_settings
 from crawler.crawl import CrawlOptions, run_crawl
 from crawler.resolver import HOSTS_SETTING
 
-LOOPBACK = "127.0.0.1"
-
 
 def run_govsocial(spec: dict[str, Any]) -> None:
     """govsocial's crawl of the seed file, with the shared settings and the stats extension."""
@@ -37,7 +35,7 @@ def run_govsocial(spec: dict[str, Any]) -> None:
         max_pages=spec["max_pages"],
         allow_private=True,
         overrides=overrides,
-        hosts=dict.fromkeys(spec["hosts"], LOOPBACK),
+        hosts=spec["hosts"],
         progress=False,
     )
     run_crawl(options)
@@ -55,7 +53,7 @@ def run_baseline(spec: dict[str, Any]) -> None:
         "DOWNLOAD_MAXSIZE": govsocial_settings.DOWNLOAD_MAXSIZE,
         # Name resolution only: the bodies' host names map to loopback as in govsocial's crawl.
         "TWISTED_DNS_RESOLVER": govsocial_settings.TWISTED_DNS_RESOLVER,
-        HOSTS_SETTING: dict.fromkeys(spec["hosts"], LOOPBACK),
+        HOSTS_SETTING: spec["hosts"],
         "GOVSOCIAL_ALLOW_PRIVATE": True,
         STATS_FILE_SETTING: spec["stats"],
         "EXTENSIONS": {EXTENSION_PATH: 900},

@@ -19,6 +19,7 @@ from db.models import PageFetch
 from db.session import make_engine
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ def govsocial_spec(shape: WebShape, settings: CrawlSettings, folder: Path, port:
         "db_url": f"sqlite:///{database}",
         "max_pages": settings.max_pages,
         "settings": settings.scrapy() | settings.govsocial(),
-        "hosts": shape.hosts(),
+        "hosts": shape.host_map(LOOPBACK),
     }
 
 

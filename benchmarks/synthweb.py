@@ -82,6 +82,10 @@ WORDS = (
 ).split()
 
 
+# The zone every synthetic body's host name lies in (each host is its own registrable domain).
+HOST_ZONE = "de"
+
+
 @dataclass(frozen=True, slots=True)
 class WebShape:
     """What a synthetic web looks like: how many bodies, pages and bytes."""
@@ -93,11 +97,14 @@ class WebShape:
 
     def host(self, index: int) -> str:
         """The host name of body ``index``."""
-        return f"gemeinde-{index:05d}.de"
+        return f"gemeinde-{index:05d}.{HOST_ZONE}"
 
-    def hosts(self) -> list[str]:
-        """Every body's host name, in body order."""
-        return [self.host(index) for index in range(self.bodies)]
+    def host_map(self, address: str) -> dict[str, str]:
+        """A ``GOVSOCIAL_HOSTS`` map sending every body's host to ``address``.
+
+        One wildcard entry, not one per body: the crawl's memory must not grow with the map.
+        """
+        return {f"*.{HOST_ZONE}": address}
 
     def variant_of(self, index: int) -> int:
         """Which pre-rendered site body ``index`` serves."""

@@ -12,7 +12,6 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from crawler import settings as default_settings
 from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING
@@ -26,7 +25,8 @@ from crawler.pipelines import (
 )
 from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
 from crawler.resolver import HOSTS_SETTING
-from crawler.resume import RunProgress, load_progress
+from crawler.resume import StoredBody, load_partial_bodies
+from crawler.runbodies import count_remaining, remaining_homepages
 from crawler.runs import (
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
@@ -130,41 +130,63 @@ def _status(run_id: int, stats: dict[str, Any]) -> tuple[str, str | None]:
     return FAILED, f"finish reason: {finish_reason}"
 
 
-def _open_run(
-    options: CrawlOptions, seed_list: SeedList, sessions: sessionmaker[Session]
-) -> tuple[int, CrawlOptions, RunProgress | None]:
-    """A new run, or the resumed one with the page budget and address policy it began with."""
-    with sessions.begin() as session:
-        if options.resume is None:
-            probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
-            return start_run(session, seed_list, recorded(probe)).id, options, None
-        run = resume_run(session, options.resume, seed_list)
-        options = replace(
-            options,
-            max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
-            allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
-        )
-        return run.id, options, load_progress(session, run.id, seed_list.seeds)
+@dataclass(frozen=True, slots=True)
+class OpenedRun:
+    """A run started or resumed, ready to crawl; the seed list is no longer needed."""
+
+    run_id: int
+    options: CrawlOptions
+    stored: dict[str, StoredBody] | None  # a resumed run's pages of bodies under way
 
 
-def run_crawl(options: CrawlOptions, seed_list: SeedList | None = None) -> CrawlRun:
-    """Crawl every seed (or what a resumed run still lacks) and return the closed run."""
-    seed_list = seed_list or read_seeds(
-        options.seeds, options.seed_columns, options.skip_missing_urls
-    )
+def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
+    """A new run with its bodies registered, or the resumed one with the settings it began with.
+
+    The caller should not keep ``seed_list``: the crawl reads the run's bodies from the database.
+    """
     engine = make_engine(options.db_url)
-    ensure_current(engine, options.db_url)
+    try:
+        ensure_current(engine, options.db_url)
+        with make_sessionmaker(engine).begin() as session:
+            if options.resume is None:
+                probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
+                run = start_run(session, seed_list, recorded(probe))
+                return OpenedRun(run.id, options, None)
+            run = resume_run(session, options.resume, seed_list)
+            options = replace(
+                options,
+                max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
+                allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
+            )
+            return OpenedRun(run.id, options, load_partial_bodies(session, run.id))
+    finally:
+        engine.dispose()
+
+
+def run_crawl(options: CrawlOptions) -> CrawlRun:
+    """Read the seed file, then crawl every seed (or what a resumed run still lacks)."""
+    # Never bound to a name here: a local would keep the parsed list alive for the whole crawl.
+    return crawl_run(
+        open_run(
+            options, read_seeds(options.seeds, options.seed_columns, options.skip_missing_urls)
+        )
+    )
+
+
+def crawl_run(opened: OpenedRun) -> CrawlRun:
+    """Crawl the bodies of an opened run that have no outcome yet, and return the closed run."""
+    run_id, options = opened.run_id, opened.options
+    engine = make_engine(options.db_url)
     sessions = make_sessionmaker(engine)
-    run_id, options, progress = _open_run(options, seed_list, sessions)
-    seeds = progress.remaining(seed_list.seeds) if progress else seed_list.seeds
-    settings = build_settings(options, run_id, len(seeds))
+    with sessions() as session:
+        settings = build_settings(options, run_id, count_remaining(session, run_id))
 
     process = CrawlerProcess(settings)
     # A robots.txt that cannot be fetched is recorded with the body's outcome; no traceback.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BodiesSpider)
-    stored = progress.partial if progress else None
-    process.crawl(crawler, seeds=seeds, max_pages=options.max_pages, stored=stored)
+    homepages = remaining_homepages(sessions, run_id)
+    process.crawl(crawler, homepages=homepages, max_pages=options.max_pages, stored=opened.stored)
     try:
         process.start()
     except BaseException as error:
@@ -174,7 +196,7 @@ def run_crawl(options: CrawlOptions, seed_list: SeedList | None = None) -> Crawl
     status, message = _status(run_id, crawler.stats.get_stats() if crawler.stats else {})
     try:
         with sessions.begin() as session:
-            if progress is not None:
+            if opened.stored is not None:
                 recount_run(session, run_id)
             run = finish_run(session, run_id, status, message)
     except DBAPIError as error:

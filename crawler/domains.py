@@ -11,7 +11,9 @@ import tldextract
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-@lru_cache(maxsize=65536)
+# Bounded well below the number of hosts a national crawl meets: each body brings its own, used
+# only while it is crawled; the shared third-party hosts stay in because they are used often.
+@lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str:
     """``www.stadt-musterhausen.de`` -> ``stadt-musterhausen.de``; IPs and bare names unchanged."""
     host = host.lower().rstrip(".")

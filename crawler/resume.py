@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.seeds import Seed
-from db.models import BodyVisit, PageFetch
+from db.models import BodyVisit, PageFetch, RunBody
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,21 +20,12 @@ class StoredBody:
     homepage_error: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RunProgress:
-    """Bodies of a run that are done, and those with some pages stored but no outcome yet."""
+def load_partial_bodies(session: Session, run_id: int) -> dict[str, StoredBody]:
+    """The stored pages of the run's bodies that have pages but no outcome yet.
 
-    done: frozenset[str]
-    partial: dict[str, StoredBody]
-
-    def remaining(self, seeds: tuple[Seed, ...]) -> tuple[Seed, ...]:
-        """The seeds still to crawl, in seed-file order."""
-        return tuple(seed for seed in seeds if seed.id not in self.done)
-
-
-def load_progress(session: Session, run_id: int, seeds: tuple[Seed, ...]) -> RunProgress:
-    """Read a run's body outcomes and the stored pages of bodies without one."""
-    done = frozenset(session.scalars(select(BodyVisit.body_id).where(BodyVisit.run_id == run_id)))
+    Bodies with an outcome are skipped by the crawl's source of homepages
+    (``crawler.runbodies.remaining_homepages``), so none of their ids is held here.
+    """
     pages = session.execute(
         select(PageFetch.body_id, PageFetch.url, PageFetch.error).where(
             PageFetch.run_id == run_id,
@@ -45,8 +35,14 @@ def load_progress(session: Session, run_id: int, seeds: tuple[Seed, ...]) -> Run
     by_body: dict[str, dict[str, str | None]] = defaultdict(dict)
     for body_id, url, error in pages:
         by_body[body_id][url] = error
-    homepages = {seed.id: seed.url for seed in seeds}
-    partial = {
+    # Only bodies under way when the run stopped: a few dozen, not the whole list.
+    rows = session.execute(
+        select(RunBody.body_id, RunBody.url).where(
+            RunBody.run_id == run_id, RunBody.body_id.in_(by_body)
+        )
+    )
+    homepages = {body_id: url for body_id, url in rows}
+    return {
         body_id: StoredBody(
             urls=frozenset(stored),
             pages_ok=sum(error is None for error in stored.values()),
@@ -54,4 +50,3 @@ def load_progress(session: Session, run_id: int, seeds: tuple[Seed, ...]) -> Run
         )
         for body_id, stored in by_body.items()
     }
-    return RunProgress(done, partial)

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tupl
 from sqlalchemy.orm import Session
 
 from crawler import __version__
+from crawler.runbodies import has_run_bodies, record_run_bodies
 from crawler.seeds import Seed, SeedList
 from db.models import (
     FINISHED,
@@ -170,6 +171,7 @@ def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -
     )
     session.add(run)
     session.flush()
+    record_run_bodies(session, run.id, seed_list.seeds)
     return run
 
 
@@ -187,6 +189,8 @@ def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
             f"the seed file {seed_list.path} is not the one run {run_id} started with "
             f"({run.seed_file}, sha256 {run.seed_sha256})"
         )
+    if not has_run_bodies(session, run.id):  # started before runs stored their bodies
+        record_run_bodies(session, run.id, seed_list.seeds)
     run.status, run.message, run.finished_at = RUNNING, None, None
     run.pid, run.hostname, run.heartbeat_at = os.getpid(), socket.gethostname(), utcnow()
     resumed = [*run.settings.get(RESUMES_KEY, []), utcnow().isoformat(timespec="seconds")]

@@ -82,6 +82,9 @@ EXTENSIONS = {
 }
 
 GOVSOCIAL_ALLOW_PRIVATE = False
+# Static host map for offline tests, the demo and benchmarks (real crawls leave it empty):
+# {"www.a.de": "127.0.0.1"}; "*.zone" maps every name below zone, "" makes a name not exist.
+# See crawler/resolver.py.
 GOVSOCIAL_HOSTS: dict[str, str] = {}
 GOVSOCIAL_MAX_PAGES = 10
 # Processes that parse pages and run the detectors while this one crawls (0: in this process).

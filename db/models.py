@@ -151,6 +151,18 @@ class CrawlRun(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class RunBody(Base):
+    """A body a run is to crawl, in seed-file order: the crawl reads these, not the seed list."""
+
+    __tablename__ = "run_bodies"
+    __table_args__ = (UniqueConstraint("run_id", "body_id"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body_id: Mapped[str] = body_fk()
+    url: Mapped[url_str]
+
+
 class BodyVisit(Base):
     """The outcome of crawling one body in one run: reachable or not, and why."""
 

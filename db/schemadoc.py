@@ -59,6 +59,8 @@ COLUMN_NOTES = {
     "crawl_runs.pid": "Process id of the crawl (for the single-writer lock).",
     "crawl_runs.hostname": "Host the crawl ran on.",
     "crawl_runs.heartbeat_at": "Last sign of life of a running crawl.",
+    "run_bodies.position": "Order of the body in the seed file (0 = first); the crawl order.",
+    "run_bodies.url": "Seed URL the run starts the body's crawl from.",
     "body_visits.site_id": "The site crawled.",
     "body_visits.seed_url": "URL the visit started from.",
     "body_visits.final_url": "Where it led after redirects.",

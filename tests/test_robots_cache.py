@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from scrapy import Request
 from scrapy.utils.test import get_crawler
 from twisted.internet.defer import Deferred
 
@@ -33,3 +36,14 @@ def test_nothing_is_forgotten_below_the_limit() -> None:
         robots._parsers[f"www.site-{number}.de"] = None
     robots._forget_oldest()
     assert len(robots._parsers) == 10
+
+
+def test_a_site_asked_about_recently_is_kept_though_it_came_first() -> None:
+    robots = middleware()
+    robots._parsers["www.busy.de"] = None  # the first site in, still being crawled
+    for number in range(MAX_PARSERS):
+        robots._parsers[f"www.site-{number}.de"] = None
+    asyncio.run(robots.robot_parser(Request("http://www.busy.de/impressum/")))
+    robots._forget_oldest()
+    assert "www.busy.de" in robots._parsers
+    assert "www.site-0.de" not in robots._parsers

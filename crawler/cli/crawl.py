@@ -9,9 +9,9 @@ from sqlalchemy.exc import DBAPIError
 
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
-from crawler.crawl import CrawlOptions, RunNotClosed, run_crawl
+from crawler.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.runs import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
-from crawler.seeds import SeedFileError, read_seeds
+from crawler.seeds import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
 from db.session import database_url, describe
 
@@ -56,6 +56,17 @@ def _seed_source(
         return run_seed_source(db_url, resume)
     except ResumeRefused as error:
         raise click.ClickException(str(error)) from None
+
+
+def _read_seed_file(source: SeedSource) -> SeedList:
+    """The validated seed list; refuses the whole file if any row is wrong."""
+    try:
+        seed_list = read_seeds(source.path, source.columns, source.skip_without_url)
+    except SeedFileError as error:
+        raise click.ClickException(str(error)) from None
+    if seed_list.skipped_without_url:
+        click.echo(f"{seed_list.skipped_without_url} seed rows without a URL passed over", err=True)
+    return seed_list
 
 
 @click.command()
@@ -129,12 +140,6 @@ def crawl(
     """
     url = database_url(db_url)
     source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
-    try:
-        seed_list = read_seeds(source.path, source.columns, source.skip_without_url)
-    except SeedFileError as error:
-        raise click.ClickException(str(error)) from None
-    if seed_list.skipped_without_url:
-        click.echo(f"{seed_list.skipped_without_url} seed rows without a URL passed over", err=True)
     load_filter_lists(filter_list_paths)  # refuse a broken list before anything is crawled
     options = CrawlOptions(
         seeds=Path(source.path),
@@ -150,7 +155,9 @@ def crawl(
         skip_missing_urls=source.skip_without_url,
     )
     try:
-        run = run_crawl(options, seed_list)
+        # The parsed seed list is never bound here: once the run is open it is garbage, and the
+        # crawl reads the run's bodies from the database, a page of rows at a time.
+        run = crawl_run(open_run(options, _read_seed_file(source)))
     except (CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
     except DBAPIError as error:

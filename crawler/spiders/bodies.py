@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,7 +28,7 @@ from crawler.items import BodyOutcome, PageItem
 from crawler.linkrank import Candidate
 from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
 from crawler.resume import StoredBody
-from crawler.seeds import Seed
+from crawler.runbodies import Homepage
 from crawler.sniff import binary_kind, fitting_encoding
 from db.models import utcnow
 
@@ -46,7 +46,8 @@ STORED_META = "already_stored"
 class BodyState:
     """What the spider tracks for a body while its requests are in flight; dropped when done."""
 
-    seed: Seed
+    body_id: str
+    homepage: str
     started_at: datetime
     seen: set[str] = field(default_factory=set)
     site_domains: frozenset[str] = frozenset()
@@ -71,7 +72,7 @@ class BodiesSpider(scrapy.Spider):
 
     def __init__(
         self,
-        seeds: Iterable[Seed],
+        homepages: Iterator[Homepage],
         max_pages: int = 10,
         stored: Mapping[str, StoredBody] | None = None,
         **kwargs: Any,
@@ -79,7 +80,8 @@ class BodiesSpider(scrapy.Spider):
         super().__init__(**kwargs)
         if max_pages < 1:
             raise ValueError("max_pages must be at least 1")
-        self.seeds = seeds
+        # An iterator, not a collection: read as the crawl goes, never held whole.
+        self.homepages = homepages
         self.max_pages = max_pages
         self.stored = stored or {}
         self.bodies: dict[str, BodyState] = {}
@@ -100,26 +102,26 @@ class BodiesSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        """One homepage request per seed, created lazily so a national list costs no memory."""
-        for seed in self.seeds:
-            state = BodyState(seed=seed, started_at=utcnow(), seen={seed.url})
-            stored = self.stored.get(seed.id)
+        """One homepage request per body, created lazily so a national list costs no memory."""
+        for body_id, url in self.homepages:
+            state = BodyState(body_id, url, started_at=utcnow(), seen={url})
+            stored = self.stored.get(body_id)
             if stored is not None:
                 state.seen |= stored.urls
                 state.scheduled, state.pages_fetched = len(stored.urls), stored.pages_ok
                 if stored.homepage_error is not None:
                     yield self._stored_failure(state, stored.homepage_error)
                     continue
-            self.bodies[seed.id] = state
-            again = stored is not None and seed.url in stored.urls
-            yield self._request(state, seed.url, depth=0, priority=HOMEPAGE_PRIORITY, again=again)
+            self.bodies[body_id] = state
+            again = stored is not None and url in stored.urls
+            yield self._request(state, url, depth=0, priority=HOMEPAGE_PRIORITY, again=again)
 
     def _request(
         self, state: BodyState, url: str, depth: int, priority: int, again: bool = False
     ) -> scrapy.Request:
         state.scheduled += not again
         state.in_flight += 1
-        meta = {"body_id": state.seed.id, "depth": depth, "requested_url": url}
+        meta = {"body_id": state.body_id, "depth": depth, "requested_url": url}
         if state.deadline is not None:
             meta[DEADLINE_META] = state.deadline
         if again:
@@ -143,7 +145,7 @@ class BodiesSpider(scrapy.Spider):
         depth = response.meta["depth"]
         if isinstance(response, TextResponse):
             response = fitting_encoding(response)
-        item = self._page_item(response, state.seed.id, depth)
+        item = self._page_item(response, state.body_id, depth)
         is_html = item.content_type is not None and item.content_type.startswith(HTML_TYPES)
         binary = binary_kind(response.body) if is_html else None
         if depth == 0:
@@ -180,7 +182,7 @@ class BodiesSpider(scrapy.Spider):
             state.pages_over_time += 1
         if not request.meta.get(STORED_META):
             yield PageItem(
-                body_id=state.seed.id,
+                body_id=state.body_id,
                 url=request.meta.get("requested_url", request.url),
                 depth=depth,
                 error=f"{outcome}: {reason}",
@@ -209,7 +211,7 @@ class BodiesSpider(scrapy.Spider):
         self, state: BodyState, response: Response, is_html: bool, binary: str | None
     ) -> None:
         state.final_url = response.url
-        state.site_domains = frozenset({url_domain(state.seed.url), url_domain(response.url)})
+        state.site_domains = frozenset({url_domain(state.homepage), url_domain(response.url)})
         if response.status >= 400:
             state.outcome, state.reason = HTTP_ERROR, f"HTTP {response.status}"
         elif not is_html:
@@ -218,7 +220,7 @@ class BodiesSpider(scrapy.Spider):
             state.outcome, state.reason = NOT_HTML, f"homepage labelled HTML is {binary} data"
         else:
             state.outcome, state.reason = OK, None
-        if url_domain(response.url) != url_domain(state.seed.url):
+        if url_domain(response.url) != url_domain(state.homepage):
             via = ", ".join(str(step) for step in response.meta.get("redirect_reasons", []))
             moved = f"moved to {response.url}" + (f" (redirect: {via})" if via else "")
             state.reason = "; ".join(filter(None, (moved, state.reason)))
@@ -242,7 +244,7 @@ class BodiesSpider(scrapy.Spider):
         state.in_flight -= 1
         if state.in_flight > 0:
             return
-        del self.bodies[state.seed.id]
+        del self.bodies[state.body_id]
         yield _outcome(state)
 
 
@@ -253,10 +255,10 @@ def _outcome(state: BodyState) -> BodyOutcome:
         over = f"time limit reached, {state.pages_over_time} page(s) not fetched"
         reason = "; ".join(filter(None, (reason, over)))
     final_domain = url_domain(state.final_url) if state.final_url else None
-    moved_to = final_domain if final_domain and final_domain != url_domain(state.seed.url) else None
+    moved_to = final_domain if final_domain and final_domain != url_domain(state.homepage) else None
     return BodyOutcome(
-        body_id=state.seed.id,
-        seed_url=state.seed.url,
+        body_id=state.body_id,
+        seed_url=state.homepage,
         reachable=state.outcome == OK,
         outcome=state.outcome or "error",
         reason=reason,
