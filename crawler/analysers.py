@@ -62,6 +62,10 @@ def _exit_with(parent_pid: int) -> None:
     os._exit(1)
 
 
+def _ready() -> None:
+    """A task that only makes the pool start its worker processes."""
+
+
 def _analyse_in_worker(text: str, url: str, site_domains: frozenset[str] | None) -> PageAnalysis:
     return analyse_page(text, url, site_domains, _worker_filter_lists)
 
@@ -87,12 +91,17 @@ class PageAnalyser:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the crawl process runs a reactor and threads a fork would copy.
-        return ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(self.filter_list_paths,),
         )
+        # Workers start on the first task; starting them now lets their imports overlap with
+        # the crawl's first DNS lookups and robots.txt fetches instead of delaying the first page.
+        for _ in range(self.workers):
+            pool.submit(_ready)
+        return pool
 
     async def analyse(
         self, text: str, url: str, site_domains: frozenset[str] | None
