@@ -20,11 +20,9 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.limits import ROBOTS_SITES_PER_BODY, max_open_bodies
+
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
-# Far more sites than are crawled at once. Eviction is least recently used: forgetting the
-# oldest inserted instead made 256 too few (at 8,000 bodies sites still being crawled lost their
-# parser and robots.txt was fetched 23,189 times) and 2,048 held a parser per body up to there.
-MAX_PARSERS = 512
 
 
 class RobotsTxtUnavailable(IgnoreRequest):
@@ -37,20 +35,24 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.failed_status: dict[str, int] = {}
+        # Eviction keeps the most recently used half, which must cover every open body's sites:
+        # forgetting the oldest inserted instead, with a fixed 256, made sites still being
+        # crawled lose their parser (robots.txt fetched 23,189 times for 8,000 sites).
+        self.max_parsers = 2 * ROBOTS_SITES_PER_BODY * max_open_bodies(crawler.settings)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
-        """Scrapy's lookup, keeping at most ``MAX_PARSERS`` sites' parsers in memory."""
+        """Scrapy's lookup, keeping at most ``max_parsers`` sites' parsers in memory."""
         netloc = urlparse_cached(request).netloc
         if netloc in self._parsers:  # move it to the end: dict order is then recency of use
             self._parsers[netloc] = self._parsers.pop(netloc)
-        elif len(self._parsers) > MAX_PARSERS:
+        elif len(self._parsers) > self.max_parsers:
             self._forget_oldest()
         return await super().robot_parser(request)
 
     def _forget_oldest(self) -> None:
         # The first entries belong to the sites asked about longest ago (see robot_parser).
         # Parsers still being fetched (Deferreds) are awaited by requests and must stay.
-        excess = max(0, len(self._parsers) - MAX_PARSERS // 2)
+        excess = max(0, len(self._parsers) - self.max_parsers // 2)
         for netloc in [n for n, p in self._parsers.items() if not isinstance(p, Deferred)][:excess]:
             del self._parsers[netloc]
             self.failed_status.pop(netloc, None)

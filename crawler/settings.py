@@ -90,5 +90,8 @@ GOVSOCIAL_MAX_PAGES = 10
 # Processes that parse pages and run the detectors while this one crawls (0: in this process).
 # Unset: one when the machine has a second core (crawler/analysers.py).
 GOVSOCIAL_ANALYSIS_WORKERS: int | None = None
+# Bodies crawled at once; unset: four per concurrent request (crawler/limits.py). All per-body
+# state, queued requests and remembered robots.txt files are bounded by it.
+GOVSOCIAL_MAX_OPEN_BODIES: int | None = None
 
 LOG_LEVEL = "INFO"

@@ -8,11 +8,14 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.robots import MAX_PARSERS, StrictRobotsTxtMiddleware
+from crawler.robots import StrictRobotsTxtMiddleware
+
+MAX_PARSERS = 64  # for 16 open bodies, at two sites per body, kept in a list twice that long
 
 
 def middleware() -> StrictRobotsTxtMiddleware:
-    return StrictRobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    settings = {"ROBOTSTXT_OBEY": True, "GOVSOCIAL_MAX_OPEN_BODIES": 16}
+    return StrictRobotsTxtMiddleware(get_crawler(settings_dict=settings))
 
 
 def test_oldest_finished_parsers_are_forgotten_first() -> None:
@@ -47,3 +50,11 @@ def test_a_site_asked_about_recently_is_kept_though_it_came_first() -> None:
     robots._forget_oldest()
     assert "www.busy.de" in robots._parsers
     assert "www.site-0.de" not in robots._parsers
+
+
+def test_the_parser_limit_follows_the_open_bodies_limit() -> None:
+    assert middleware().max_parsers == MAX_PARSERS
+    default = StrictRobotsTxtMiddleware(
+        get_crawler(settings_dict={"ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS": 32})
+    )
+    assert default.max_parsers == 2 * 2 * 4 * 32

@@ -163,6 +163,29 @@ def test_the_spider_takes_one_body_from_its_source_per_homepage_request() -> Non
     assert source.taken == 2
 
 
+def test_no_body_is_opened_while_max_open_bodies_are_under_way() -> None:
+    source = _CountingSource()
+    spider = BodiesSpider(homepages=source, max_pages=2)
+    spider.max_open_bodies = 2
+
+    async def crawl_start() -> tuple[bool, int, str]:
+        start = spider.start()
+        await anext(start)
+        await anext(start)
+        third = asyncio.ensure_future(anext(start))
+        await asyncio.sleep(0.05)
+        waited, taken_while_full = not third.done(), source.taken
+        list(spider._settle(spider.bodies["00001"]))  # the first body's last page came back
+        request = await asyncio.wait_for(third, timeout=5)
+        return waited, taken_while_full, request.url
+
+    waited, taken_while_full, third_url = asyncio.run(crawl_start())
+    assert waited
+    assert taken_while_full == 2
+    assert third_url == "http://www.g00003.de/"
+    assert sorted(spider.bodies) == ["00002", "00003"]
+
+
 def test_the_crawl_hands_the_spider_a_lazy_database_source(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,10 +26,12 @@ from crawler.analysers import (
 from crawler.deadline import DEADLINE_META
 from crawler.domains import url_domain
 from crawler.items import BodyOutcome, PageItem
+from crawler.limits import OPEN_BODIES_PER_REQUEST, max_open_bodies
 from crawler.linkrank import Candidate
 from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
 from crawler.resume import StoredBody
 from crawler.runbodies import Homepage
+from crawler.settings import CONCURRENT_REQUESTS
 from crawler.sniff import binary_kind, fitting_encoding
 from db.models import utcnow
 
@@ -86,12 +89,15 @@ class BodiesSpider(scrapy.Spider):
         self.stored = stored or {}
         self.bodies: dict[str, BodyState] = {}
         self.analyser = PageAnalyser(workers=0)
+        self.max_open_bodies = OPEN_BODIES_PER_REQUEST * CONCURRENT_REQUESTS  # see from_crawler
+        self._body_closed = asyncio.Event()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BodiesSpider:
         """Pages are analysed as the settings say: how many workers, which filter lists."""
         spider: BodiesSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider.max_open_bodies = max_open_bodies(settings)
         workers = settings.get(WORKERS_SETTING)
         spider.analyser = PageAnalyser(
             default_workers() if workers in (None, "") else int(workers),
@@ -103,7 +109,7 @@ class BodiesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """One homepage request per body, created lazily so a national list costs no memory."""
-        for body_id, url in self.homepages:
+        async for body_id, url in self._bodies_to_open():
             state = BodyState(body_id, url, started_at=utcnow(), seen={url})
             stored = self.stored.get(body_id)
             if stored is not None:
@@ -115,6 +121,22 @@ class BodiesSpider(scrapy.Spider):
             self.bodies[body_id] = state
             again = stored is not None and url in stored.urls
             yield self._request(state, url, depth=0, priority=HOMEPAGE_PRIORITY, again=again)
+
+    async def _bodies_to_open(self) -> AsyncIterator[Homepage]:
+        """The next body to crawl, read from the source only once fewer than the limit are open.
+
+        Scrapy pulls start requests whenever its queues have room, not when a body can be
+        crawled: without the wait every homepage would sit in the scheduler.
+        """
+        homepages = iter(self.homepages)
+        while True:
+            while len(self.bodies) >= self.max_open_bodies:
+                self._body_closed.clear()
+                await self._body_closed.wait()
+            homepage = next(homepages, None)
+            if homepage is None:
+                return
+            yield homepage
 
     def _request(
         self, state: BodyState, url: str, depth: int, priority: int, again: bool = False
@@ -245,6 +267,7 @@ class BodiesSpider(scrapy.Spider):
         if state.in_flight > 0:
             return
         del self.bodies[state.body_id]
+        self._body_closed.set()
         yield _outcome(state)
 
 
