@@ -8,9 +8,12 @@ to the spec's ``stats`` file.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from crawler import settings as govsocial_settings
 from crawler.crawl import CrawlOptions, run_crawl
 from crawler.resolver import HOSTS_SETTING
 
+WATCH_SECONDS = 0.5
 
 def run_govsocial(spec: dict[str, Any]) -> None:
     """govsocial's crawl of the seed file, with the shared settings and the stats extension."""
@@ -63,15 +67,53 @@ def run_baseline(spec: dict[str, Any]) -> None:
     process.start()
 
 
+def _worker_pids(parent: int) -> list[int]:
+    """This process's multiprocessing children (analysis workers), from /proc."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rpartition(")")[2].split()[1]) != parent:
+                continue
+            if b"multiprocessing" in (stat.parent / "cmdline").read_bytes():
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue  # ended while we looked
+    return pids
+
+
+def _peak_mb(pid: int) -> float:
+    """VmHWM: the peak RSS since the process's exec, unlike ru_maxrss, which keeps the RSS it
+    was forked with (a forked child of a 140 MB process reports 140 MB however small it is)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def watch_workers(peaks: dict[int, float], stop: threading.Event) -> None:
+    """Record each worker's peak RSS until ``stop`` is set."""
+    parent = os.getpid()
+    while not stop.wait(WATCH_SECONDS):
+        for pid in _worker_pids(parent):
+            with contextlib.suppress(OSError):
+                peaks[pid] = max(peaks.get(pid, 0.0), _peak_mb(pid))
+
+
 def main() -> None:
     """Run the crawl a spec file describes and record this process's cost."""
     spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_workers, args=(peaks, stop), daemon=True)
+    watcher.start()
     started = time.perf_counter()
     {"govsocial": run_govsocial, "baseline": run_baseline}[spec["mode"]](spec)
     wall = time.perf_counter() - started
+    stop.set()
+    watcher.join()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    # The analysis workers, ended and reaped when the crawl closed: their CPU time summed, the
-    # peak RSS of the largest one.
+    # The analysis workers, ended and reaped when the crawl closed: their CPU time summed, and
+    # the largest peak RSS seen while they ran.
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall_s": wall,
@@ -79,7 +121,7 @@ def main() -> None:
         "cpu_system_s": usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
         "workers_cpu_s": workers.ru_utime + workers.ru_stime,
-        "workers_peak_rss_mb": workers.ru_maxrss / 1024,
+        "workers_peak_rss_mb": max(peaks.values(), default=0.0),
     }
     Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
 
