@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from crawler.detection.filterlists import (
-    FilterList,
-    FilterListUnavailableError,
-    load_filter_list,
-)
+if TYPE_CHECKING:
+    from crawler.detection.filterlists import FilterList
 
 db_option = click.option(
     "--db",
@@ -35,6 +33,12 @@ filter_list_option = click.option(
 
 def load_filter_lists(paths: tuple[Path, ...]) -> list[FilterList]:
     """Compile user-supplied filter lists, turning what can go wrong into a clear message."""
+    # Imported here: the detectors are not needed by the commands that only read the database.
+    from crawler.detection.filterlists import (  # noqa: PLC0415
+        FilterListUnavailableError,
+        load_filter_list,
+    )
+
     try:
         return [load_filter_list(path) for path in paths]
     except FilterListUnavailableError as error:
