@@ -3,7 +3,8 @@
 Scrapy runs in one thread; parsing a page and running the detectors cost about twice what
 fetching it does (benchmarks/RESULTS.md). With ``GOVSOCIAL_ANALYSIS_WORKERS`` > 0 the spider
 sends each HTML page's text to a pool of that many processes and awaits the result, while the
-crawl process goes on downloading and storing. 0 analyses in the crawl process itself.
+crawl process goes on downloading and storing. 0 analyses in the crawl process itself; unset
+means one per core, at most two.
 
 A worker that dies (a page that crashes the parser, the OOM killer) costs the pages it had in
 hand, which are stored with an ``analysis_failed`` error; a new pool takes over.
@@ -30,6 +31,7 @@ WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
 FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"  # paths of Adblock Plus lists to match
 ANALYSIS_FAILED = "analysis_failed"
 PARENT_CHECK_SECONDS = 0.5
+DEFAULT_WORKERS_MAX = 2
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +39,14 @@ logger = logging.getLogger(__name__)
 _worker_filter_lists: list[FilterList] = []
 
 
-def default_workers() -> int:
-    """One worker when a second core exists (the crawl process keeps the first), else none."""
-    return 1 if (os.cpu_count() or 1) > 1 else 0
+def default_workers(cpus: int | None = None) -> int:
+    """One worker per core, at most ``DEFAULT_WORKERS_MAX``; none on a single core.
+
+    The crawl process needs about a third of what analysis needs per page, so on two cores two
+    workers beat one (benchmarks/RESULTS.md); each costs about 110 MB, hence the cap.
+    """
+    cpus = cpus if cpus is not None else os.cpu_count() or 1
+    return min(cpus, DEFAULT_WORKERS_MAX) if cpus > 1 else 0
 
 
 class AnalysisFailed(RuntimeError):

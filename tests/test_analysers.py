@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.analysers import AnalysisFailed, PageAnalyser
+from crawler.analysers import AnalysisFailed, PageAnalyser, default_workers
 from crawler.pageanalysis import PageAnalysis, analyse_page
 
 AHLEN = "de_stadt-ahlen.html"
@@ -108,3 +108,7 @@ def test_an_unreadable_filter_list_fails_before_any_worker_starts(tmp_path: Path
 def test_a_negative_worker_count_is_refused() -> None:
     with pytest.raises(ValueError, match="GOVSOCIAL_ANALYSIS_WORKERS"):
         PageAnalyser(workers=-1)
+
+
+def test_one_worker_per_core_at_most_two_and_none_on_one_core() -> None:
+    assert [default_workers(cpus) for cpus in (1, 2, 3, 8)] == [0, 2, 2, 2]
