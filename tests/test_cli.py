@@ -14,13 +14,26 @@ from crawler.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def subcommand(group: click.Group, name: str) -> click.Command:
+    """A group's subcommand as click resolves it (the top group imports its commands on use)."""
+    command = group.get_command(click.Context(group), name)
+    assert command is not None, name
+    return command
+
+
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(click.Context(group)):
+        command = subcommand(group, name)
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, (*prefix, name)))
     return found
+
+
+def test_every_command_module_is_listed_and_loads() -> None:
+    names = [path[0] for path in all_commands(main) if len(path) == 1]
+    assert names == ["crawl", "db", "demo", "diff", "export", "inspect", "runs"]
 
 
 @pytest.mark.parametrize("path", all_commands(main))
@@ -31,7 +44,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     command: click.Command = main
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = subcommand(command, name)
     assert (command.help or "").strip()
 
 
