@@ -79,6 +79,7 @@ def main() -> None:
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
         "workers_cpu_s": workers.ru_utime + workers.ru_stime,
         "workers_peak_rss_mb": max(peaks.values(), default=0.0),
+        "workers": len(peaks),
     }
     Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
 

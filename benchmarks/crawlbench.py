@@ -100,6 +100,7 @@ class CrawlResult:
     server_cpu_s: float
     workers_cpu_s: float = 0.0
     workers_peak_rss_mb: float = 0.0
+    workers: int = 0
 
     @property
     def total_cpu_s(self) -> float:
@@ -108,8 +109,8 @@ class CrawlResult:
 
     @property
     def total_peak_rss_mb(self) -> float:
-        """Crawl process plus largest worker: an upper bound of what the crawl held at once."""
-        return self.peak_rss_mb + self.workers_peak_rss_mb
+        """Crawl process plus every worker at the largest one's peak: an upper bound."""
+        return self.peak_rss_mb + max(self.workers, 1) * self.workers_peak_rss_mb
 
     @property
     def pages_per_s(self) -> float:
@@ -143,6 +144,7 @@ def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> 
         server_cpu_s=server_cpu,
         workers_cpu_s=result.get("workers_cpu_s", 0.0),
         workers_peak_rss_mb=result.get("workers_peak_rss_mb", 0.0),
+        workers=result.get("workers", 0),
     )
 
 

@@ -43,7 +43,7 @@ def default_workers(cpus: int | None = None) -> int:
     """One worker per core, at most ``DEFAULT_WORKERS_MAX``; none on a single core.
 
     The crawl process needs about a third of what analysis needs per page, so on two cores two
-    workers beat one (benchmarks/RESULTS.md); each costs about 110 MB, hence the cap.
+    workers beat one (benchmarks/RESULTS.md); each costs about 50 MB, hence the cap.
     """
     cpus = cpus if cpus is not None else os.cpu_count() or 1
     return min(cpus, DEFAULT_WORKERS_MAX) if cpus > 1 else 0
