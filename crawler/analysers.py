@@ -24,7 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from scrapy.settings import BaseSettings
+
 from crawler.detection.filterlists import FilterList, load_filter_list
+from crawler.limits import setting_count
 from crawler.pageanalysis import PageAnalysis, analyse_page
 
 WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
@@ -37,6 +40,14 @@ logger = logging.getLogger(__name__)
 
 # The filter lists of this worker process, compiled once when it starts.
 _worker_filter_lists: list[FilterList] = []
+
+
+def analysis_workers(settings: BaseSettings) -> int:
+    """``GOVSOCIAL_ANALYSIS_WORKERS``, or :func:`default_workers` when unset."""
+    value = settings.get(WORKERS_SETTING)
+    if value in (None, ""):
+        return default_workers()
+    return setting_count(WORKERS_SETTING, value, minimum=0)
 
 
 def default_workers(cpus: int | None = None) -> int:
@@ -81,9 +92,7 @@ class PageAnalyser:
     """Analyses pages in the crawl process (``workers=0``) or in a pool of worker processes."""
 
     def __init__(self, workers: int, filter_list_paths: Sequence[str] = ()) -> None:
-        if workers < 0:
-            raise ValueError(f"{WORKERS_SETTING} must be 0 or more, not {workers}")
-        self.workers = workers
+        self.workers = setting_count(WORKERS_SETTING, workers, minimum=0)
         self.filter_list_paths = [str(path) for path in filter_list_paths]
         self.filter_lists: list[FilterList] = []
         self._pool: ProcessPoolExecutor | None = None

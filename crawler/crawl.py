@@ -14,8 +14,9 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import DBAPIError
 
 from crawler import settings as default_settings
-from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING
+from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING, analysis_workers
 from crawler.deadline import BODY_TIMEOUT_SETTING
+from crawler.limits import max_open_bodies
 from crawler.netguard import ALLOW_PRIVATE_SETTING
 from crawler.pipelines import (
     DATABASE_ERROR,
@@ -110,6 +111,12 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     return settings
 
 
+def check_settings(settings: Settings) -> None:
+    """Raise :class:`BadSetting` for a govsocial setting the crawl would fail on later."""
+    analysis_workers(settings)
+    max_open_bodies(settings)
+
+
 def recorded(settings: Settings) -> dict[str, Any]:
     """The settings stored with a run."""
     return {name: settings.get(name) for name in RECORDED_SETTINGS}
@@ -143,7 +150,9 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
     """A new run with its bodies registered, or the resumed one with the settings it began with.
 
     The caller should not keep ``seed_list``: the crawl reads the run's bodies from the database.
+    Settings the crawl cannot use raise :class:`BadSetting` before any run is opened.
     """
+    check_settings(build_settings(options, run_id=0, bodies_total=0))
     engine = make_engine(options.db_url)
     try:
         ensure_current(engine, options.db_url)

@@ -17,12 +17,24 @@ OPEN_BODIES_PER_REQUEST = 4
 ROBOTS_SITES_PER_BODY = 2
 
 
+class BadSetting(ValueError):
+    """A setting given with ``-s`` or the environment that the crawl cannot use."""
+
+
+def setting_count(name: str, value: object, minimum: int) -> int:
+    """``value`` as a whole number of at least ``minimum``, or a message naming the setting."""
+    try:
+        count = int(str(value))
+    except ValueError:
+        raise BadSetting(f"{name} must be a whole number, not {value!r}") from None
+    if count < minimum:
+        raise BadSetting(f"{name} must be at least {minimum}, not {count}")
+    return count
+
+
 def max_open_bodies(settings: BaseSettings) -> int:
     """``GOVSOCIAL_MAX_OPEN_BODIES``, or four per ``CONCURRENT_REQUESTS`` when unset."""
     value = settings.get(MAX_OPEN_BODIES_SETTING)
     if value in (None, ""):
         return OPEN_BODIES_PER_REQUEST * settings.getint("CONCURRENT_REQUESTS")
-    limit = int(value)
-    if limit < 1:
-        raise ValueError(f"{MAX_OPEN_BODIES_SETTING} must be at least 1, not {limit}")
-    return limit
+    return setting_count(MAX_OPEN_BODIES_SETTING, value, minimum=1)

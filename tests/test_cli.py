@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from scrapy.settings import Settings
 
 from crawler.cli import main
+from crawler.crawl import check_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -66,6 +68,33 @@ def test_bad_setting_override_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["crawl", "--seeds", str(seeds), "-s", "NOEQUALS"])
     assert result.exit_code == 2
     assert "expected NAME=VALUE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("GOVSOCIAL_MAX_OPEN_BODIES=0", "GOVSOCIAL_MAX_OPEN_BODIES must be at least 1, not 0"),
+        ("GOVSOCIAL_ANALYSIS_WORKERS=-1", "GOVSOCIAL_ANALYSIS_WORKERS must be at least 0, not -1"),
+        ("GOVSOCIAL_ANALYSIS_WORKERS=two", "must be a whole number, not 'two'"),
+    ],
+)
+def test_unusable_crawl_setting_is_refused_before_a_run_is_opened(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("id,name,url\n1,A,https://a.de/\n", encoding="utf-8")
+    db = tmp_path / "db.sqlite"
+    args = ["crawl", "--seeds", str(seeds), "--db", f"sqlite:///{db}", "-s", setting]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not db.exists()
+
+
+def test_usable_crawl_settings_pass_the_check() -> None:
+    settings = Settings({"GOVSOCIAL_MAX_OPEN_BODIES": "1", "GOVSOCIAL_ANALYSIS_WORKERS": "0"})
+    check_settings(settings)
 
 
 def test_inspect_prints_findings_as_json() -> None:

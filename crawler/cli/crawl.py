@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
 from crawler.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
+from crawler.limits import BadSetting
 from crawler.runs import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
@@ -158,7 +159,7 @@ def crawl(
         # The parsed seed list is never bound here: once the run is open it is garbage, and the
         # crawl reads the run's bodies from the database, a page of rows at a time.
         run = crawl_run(open_run(options, _read_seed_file(source)))
-    except (CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
+    except (BadSetting, CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
     except DBAPIError as error:
         message = f"database {describe(url)} is not usable: {error.orig}"

@@ -18,10 +18,9 @@ from twisted.python.failure import Failure
 from crawler.analysers import (
     ANALYSIS_FAILED,
     FILTER_LISTS_SETTING,
-    WORKERS_SETTING,
     AnalysisFailed,
     PageAnalyser,
-    default_workers,
+    analysis_workers,
 )
 from crawler.deadline import DEADLINE_META
 from crawler.domains import url_domain
@@ -98,10 +97,8 @@ class BodiesSpider(scrapy.Spider):
         spider: BodiesSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.max_open_bodies = max_open_bodies(settings)
-        workers = settings.get(WORKERS_SETTING)
         spider.analyser = PageAnalyser(
-            default_workers() if workers in (None, "") else int(workers),
-            settings.getlist(FILTER_LISTS_SETTING),
+            analysis_workers(settings), settings.getlist(FILTER_LISTS_SETTING)
         )
         crawler.signals.connect(spider.analyser.open, signal=signals.spider_opened)
         crawler.signals.connect(spider.analyser.close, signal=signals.spider_closed)
