@@ -20,18 +20,20 @@ from pathlib import Path
 WATCH_SECONDS = 0.5
 
 
-def _worker_pids(parent: int) -> list[int]:
-    """This process's multiprocessing children (analysis workers), from /proc."""
-    pids = []
+def _multiprocessing_children(parent: int) -> dict[int, bool]:
+    """This process's multiprocessing children, from /proc: pid -> whether it is an analysis
+    worker (the other kind is multiprocessing's resource tracker, about 13 MB)."""
+    children = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if int(stat.read_text().rpartition(")")[2].split()[1]) != parent:
                 continue
-            if b"multiprocessing" in (stat.parent / "cmdline").read_bytes():
-                pids.append(int(stat.parent.name))
+            command = (stat.parent / "cmdline").read_bytes()
+            if b"multiprocessing" in command:
+                children[int(stat.parent.name)] = b"spawn_main" in command
         except (OSError, ValueError):
             continue  # ended while we looked
-    return pids
+    return children
 
 
 def _peak_mb(pid: int) -> float:
@@ -43,21 +45,24 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
-def watch_workers(peaks: dict[int, float], stop: threading.Event) -> None:
-    """Record each worker's peak RSS until ``stop`` is set."""
+def watch_children(peaks: dict[int, float], workers: set[int], stop: threading.Event) -> None:
+    """Record each multiprocessing child's peak RSS, and which are workers, until ``stop``."""
     parent = os.getpid()
     while not stop.wait(WATCH_SECONDS):
-        for pid in _worker_pids(parent):
+        for pid, is_worker in _multiprocessing_children(parent).items():
             with contextlib.suppress(OSError):
                 peaks[pid] = max(peaks.get(pid, 0.0), _peak_mb(pid))
+            if is_worker:
+                workers.add(pid)
 
 
 def main() -> None:
     """Run the crawl a spec file describes and record this process's cost."""
     spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     peaks: dict[int, float] = {}
+    workers: set[int] = set()
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_workers, args=(peaks, stop), daemon=True)
+    watcher = threading.Thread(target=watch_children, args=(peaks, workers, stop), daemon=True)
     watcher.start()
     started = time.perf_counter()
     # Imported here, not at the top: analysis workers import this module again when they start
@@ -69,17 +74,18 @@ def main() -> None:
     stop.set()
     watcher.join()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    # The analysis workers, ended and reaped when the crawl closed: their CPU time summed, and
-    # the largest peak RSS seen while they ran.
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The analysis workers and the resource tracker, ended and reaped when the crawl closed:
+    # their CPU time summed, and the peak RSS seen of each while they ran.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall_s": wall,
         "cpu_user_s": usage.ru_utime,
         "cpu_system_s": usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
-        "workers_cpu_s": workers.ru_utime + workers.ru_stime,
-        "workers_peak_rss_mb": max(peaks.values(), default=0.0),
-        "workers": len(peaks),
+        "workers_cpu_s": children.ru_utime + children.ru_stime,
+        "workers_peak_rss_mb": max((peaks[pid] for pid in workers), default=0.0),
+        "workers": len(workers),
+        "children_peak_rss_mb": sum(peaks.values()),
     }
     Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
 

@@ -101,6 +101,7 @@ class CrawlResult:
     workers_cpu_s: float = 0.0
     workers_peak_rss_mb: float = 0.0
     workers: int = 0
+    children_peak_rss_mb: float = 0.0  # every worker's peak and the resource tracker's, summed
 
     @property
     def total_cpu_s(self) -> float:
@@ -109,8 +110,9 @@ class CrawlResult:
 
     @property
     def total_peak_rss_mb(self) -> float:
-        """Crawl process plus every worker at the largest one's peak: an upper bound."""
-        return self.peak_rss_mb + max(self.workers, 1) * self.workers_peak_rss_mb
+        """Crawl process plus each of its children at its own peak: an upper bound, since the
+        peaks need not coincide."""
+        return self.peak_rss_mb + self.children_peak_rss_mb
 
     @property
     def pages_per_s(self) -> float:
@@ -145,6 +147,7 @@ def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> 
         workers_cpu_s=result.get("workers_cpu_s", 0.0),
         workers_peak_rss_mb=result.get("workers_peak_rss_mb", 0.0),
         workers=result.get("workers", 0),
+        children_peak_rss_mb=result.get("children_peak_rss_mb", 0.0),
     )
 
 

@@ -174,15 +174,19 @@ def run_export(args: argparse.Namespace) -> None:
 
 def run_memory(args: argparse.Namespace) -> None:
     """Peak RSS of govsocial crawls of growing size."""
-    print("| bodies | pages | crawl s | pages/s | peak RSS MB crawl + workers x largest | total |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| bodies | pages | crawl s | pages/s | crawl process MB | analysis workers x largest MB"
+        " | all children MB | total MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for bodies in args.sizes:
         shape = WebShape(bodies=bodies, page_kb=args.page_kb, variants=args.variants)
         result = crawlbench.govsocial_only(shape, _settings(args), OUT / f"memory-{bodies}")
         print(
             f"| {bodies} | {result.pages} | {result.elapsed_s:.1f} | "
-            f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} + {result.workers} x "
-            f"{result.workers_peak_rss_mb:.0f} | {result.total_peak_rss_mb:.0f} |",
+            f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} | {result.workers} x "
+            f"{result.workers_peak_rss_mb:.0f} | {result.children_peak_rss_mb:.0f} | "
+            f"{result.total_peak_rss_mb:.0f} |",
             flush=True,
         )
 

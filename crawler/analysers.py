@@ -16,9 +16,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import signal
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +23,7 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from crawler.analysisworker import analyse_in_worker, ready, start_worker
 from crawler.detection.filterlists import FilterList, load_filter_list
 from crawler.limits import setting_count
 from crawler.pageanalysis import PageAnalysis, analyse_page
@@ -33,13 +31,9 @@ from crawler.pageanalysis import PageAnalysis, analyse_page
 WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
 FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"  # paths of Adblock Plus lists to match
 ANALYSIS_FAILED = "analysis_failed"
-PARENT_CHECK_SECONDS = 0.5
 DEFAULT_WORKERS_MAX = 2
 
 logger = logging.getLogger(__name__)
-
-# The filter lists of this worker process, compiled once when it starts.
-_worker_filter_lists: list[FilterList] = []
 
 
 def analysis_workers(settings: BaseSettings) -> int:
@@ -64,30 +58,6 @@ class AnalysisFailed(RuntimeError):
     """The worker analysing a page died before returning its analysis."""
 
 
-def _start_worker(filter_list_paths: Sequence[str]) -> None:
-    # Ctrl-C and SIGTERM reach the whole process group; the crawl process decides how to stop
-    # and shuts the pool down itself, after the pages in hand are analysed.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
-    _worker_filter_lists[:] = [load_filter_list(Path(path)) for path in filter_list_paths]
-
-
-def _exit_with(parent_pid: int) -> None:
-    """End this worker once the crawl process is gone (killed, it cannot shut the pool down)."""
-    while os.getppid() == parent_pid:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
-
-
-def _ready() -> None:
-    """A task that only makes the pool start its worker processes."""
-
-
-def _analyse_in_worker(text: str, url: str, site_domains: frozenset[str] | None) -> PageAnalysis:
-    return analyse_page(text, url, site_domains, _worker_filter_lists)
-
-
 class PageAnalyser:
     """Analyses pages in the crawl process (``workers=0``) or in a pool of worker processes."""
 
@@ -110,13 +80,13 @@ class PageAnalyser:
         pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=start_worker,
             initargs=(self.filter_list_paths,),
         )
         # Workers start on the first task; starting them now lets their imports overlap with
         # the crawl's first DNS lookups and robots.txt fetches instead of delaying the first page.
         for _ in range(self.workers):
-            pool.submit(_ready)
+            pool.submit(ready)
         return pool
 
     async def analyse(
@@ -127,7 +97,7 @@ class PageAnalyser:
             return analyse_page(text, url, site_domains, self.filter_lists)
         pool = self._pool
         try:
-            future = pool.submit(_analyse_in_worker, text, url, site_domains)
+            future = pool.submit(analyse_in_worker, text, url, site_domains)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as error:
             if self._pool is pool:

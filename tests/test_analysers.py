@@ -7,6 +7,8 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -112,3 +114,16 @@ def test_a_negative_worker_count_is_refused() -> None:
 
 def test_one_worker_per_core_at_most_two_and_none_on_one_core() -> None:
     assert [default_workers(cpus) for cpus in (1, 2, 3, 8)] == [0, 2, 2, 2]
+
+
+def test_a_worker_imports_neither_scrapy_nor_twisted() -> None:
+    """What a spawned worker imports decides its size: with Scrapy it weighed 74 MB, not ~45."""
+    code = (
+        "import sys, crawler.analysisworker, crawler.cli\n"
+        "roots = {name.split('.')[0] for name in sys.modules}\n"
+        "print(sorted(roots & {'scrapy', 'twisted', 'sqlalchemy'}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
