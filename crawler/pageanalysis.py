@@ -46,6 +46,6 @@ def analyse_page(
 def page_title(page: ParsedPage) -> str | None:
     """The first ``<title>``'s text, whitespace collapsed and cut to a storable length."""
     for element in page.root.iter("title"):
-        text = " ".join((element.text_content() or "").split())
+        text = " ".join("".join(element.itertext()).split())
         return text[:TITLE_MAX] or None
     return None

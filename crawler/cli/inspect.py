@@ -29,6 +29,6 @@ def inspect(path: BinaryIO, url: str, filter_list_paths: tuple[Path, ...]) -> No
     body = path.read()
     # Decode exactly as the crawl does: HTTP-less charset sniffing from the markup.
     response = HtmlResponse(url=url, body=body)
-    findings = detect_page(ParsedPage(response.selector, url), filter_lists)
+    findings = detect_page(ParsedPage.from_html(response.text, url), filter_lists)
     json.dump(findings.to_json(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -9,8 +9,8 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement
-from parsel import Selector
+from lxml.etree import HTMLParser, _Element
+from parsel.selector import create_root_node
 
 # Attributes that load or point at another resource. data-* attributes are added when their
 # value looks like a URL: consent tools park the real src/href there until the visitor agrees.
@@ -52,7 +52,7 @@ class UrlRef(NamedTuple):
     attribute: str
     raw: str
     url: str
-    element: HtmlElement
+    element: _Element
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class InlineCode:
 
     tag: str
     text: str
-    element: HtmlElement = field(repr=False, compare=False)
+    element: _Element = field(repr=False, compare=False)
 
     @property
     def script_type(self) -> str:
@@ -72,12 +72,11 @@ class InlineCode:
 class ParsedPage:
     """A page parsed once; detectors share its tree and its pre-extracted URL references."""
 
-    __slots__ = ("__dict__", "base_url", "root", "selector", "text", "url")
+    __slots__ = ("__dict__", "base_url", "root", "text", "url")
 
-    def __init__(self, selector: Selector, url: str, text: str | None = None) -> None:
-        self.selector = selector
+    def __init__(self, root: _Element, url: str, text: str | None = None) -> None:
         self.url = url
-        self.root: HtmlElement = selector.root
+        self.root = root
         self.base_url = self._base_url()
         # The source text, when known: a substring test on it rules out a rare element class
         # faster than a search of the tree.
@@ -85,8 +84,13 @@ class ParsedPage:
 
     @classmethod
     def from_html(cls, html: str, url: str) -> ParsedPage:
-        """Parse HTML text fetched from ``url``."""
-        return cls(Selector(text=html or "<html></html>", type="html", base_url=url), url, html)
+        """Parse HTML text fetched from ``url`` as parsel does, into plain lxml elements.
+
+        Not lxml.html's elements: their class is chosen per element by a Python callback, which
+        cost a third of a millisecond per 100 KB page on every walk over the tree
+        (benchmarks/RESULTS.md). Detection needs no method they add.
+        """
+        return cls(create_root_node(html or "<html></html>", HTMLParser, base_url=url), url, html)
 
     def may_contain(self, fragment: str) -> bool:
         """False only if ``fragment`` is certainly nowhere in the page's source text."""
@@ -165,7 +169,7 @@ class ParsedPage:
             if element.text and element.text.strip()
         )
 
-    def meta(self) -> Iterator[tuple[str, str, HtmlElement]]:
+    def meta(self) -> Iterator[tuple[str, str, _Element]]:
         """``(name or property, content, element)`` of every ``<meta>`` with content."""
         for element in self.root.iter("meta"):
             key = element.get("name") or element.get("property")

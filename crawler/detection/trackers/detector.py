@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from crawler.detection.findings import Evidence, TrackerHit
 from crawler.detection.page import InlineCode, ParsedPage
@@ -106,7 +106,7 @@ def _extract(patterns: tuple[IdPattern, ...], text: str, page: ParsedPage) -> It
             yield page.resolve(value) if id_pattern.resolve_url else value
 
 
-def _attribute_ids(spec: TrackerSpec, element: HtmlElement, page: ParsedPage) -> Iterator[str]:
+def _attribute_ids(spec: TrackerSpec, element: _Element, page: ParsedPage) -> Iterator[str]:
     for id_pattern in spec.id_patterns_from("attribute"):
         value = element.get(id_pattern.attribute or "")
         if value:
@@ -219,7 +219,7 @@ class TrackerMatcher:
             hits.add(spec, evidence, script_is_inert(script.element), ids)
         return code
 
-    def _match_element(self, element: HtmlElement, hits: _Hits) -> None:
+    def _match_element(self, element: _Element, hits: _Hits) -> None:
         tag = element.tag
         for name, rules in self.dom_by_tag[tag].items():
             value = element.get(name)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import SplitResult, urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element
 
 from crawler.detection.page import ParsedPage, UrlRef
 
@@ -89,21 +89,21 @@ class Resource:
     attribute: str | None
     request_type: str
     gated: bool
-    element: HtmlElement = field(repr=False, compare=False)
+    element: _Element = field(repr=False, compare=False)
 
 
-def script_is_inert(element: HtmlElement) -> bool:
+def script_is_inert(element: _Element) -> bool:
     """True for a ``<script>`` whose type the browser does not run (e.g. consent ``text/plain``)."""
     script_type = (element.get("type") or "").strip().lower()
     return script_type not in EXECUTABLE_SCRIPT_TYPES and script_type not in DATA_SCRIPT_TYPES
 
 
-def has_consent_marker(element: HtmlElement, prefixes: tuple[str, ...]) -> bool:
+def has_consent_marker(element: _Element, prefixes: tuple[str, ...]) -> bool:
     """True when an attribute of ``element`` starts with one of the consent-tool prefixes."""
     return any(name.startswith(prefixes) for name in element.attrib)
 
 
-def _link_type(element: HtmlElement) -> tuple[ResourceKind, str] | None:
+def _link_type(element: _Element) -> tuple[ResourceKind, str] | None:
     rels = set((element.get("rel") or "").lower().split())
     if rels & _HINT_RELS:
         return "hint", "other"
@@ -115,7 +115,7 @@ def _link_type(element: HtmlElement) -> tuple[ResourceKind, str] | None:
     return None
 
 
-def _fetches(tag: str, attribute: str, element: HtmlElement) -> bool:
+def _fetches(tag: str, attribute: str, element: _Element) -> bool:
     """True for the attribute through which a loading element fetches (``input`` if an image)."""
     loading = LOADING_ATTRIBUTES.get(tag)
     if loading is None or (attribute != loading[0] and attribute != "poster"):
