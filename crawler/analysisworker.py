@@ -2,7 +2,7 @@
 
 A spawned worker imports only this module and what it names: page analysis and filter lists,
 never Scrapy or Twisted. Importing Scrapy here made each worker weigh about 74 MB instead of
-about 45 (benchmarks/RESULTS.md); ``tests/test_analysers.py`` keeps it that way.
+about 47 (benchmarks/RESULTS.md); ``tests/test_analysers.py`` keeps it that way.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def test_one_worker_per_core_at_most_two_and_none_on_one_core() -> None:
 
 
 def test_a_worker_imports_neither_scrapy_nor_twisted() -> None:
-    """What a spawned worker imports decides its size: with Scrapy it weighed 74 MB, not ~45."""
+    """What a spawned worker imports decides its size: with Scrapy it weighed 74 MB, not ~47."""
     code = (
         "import sys, crawler.analysisworker, crawler.cli\n"
         "roots = {name.split('.')[0] for name in sys.modules}\n"
