@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from crawler.detection.findings import Evidence, SocialLink
 from crawler.detection.page import ParsedPage, UrlRef, clean_url
@@ -48,7 +49,14 @@ def _fast_host(url: str) -> str:
         found = url.find(stop, start)
         if 0 <= found < end:
             end = found
-    host = url[start:end]
+    return _netloc_host(url[start:end])
+
+
+@lru_cache(maxsize=4096)
+def _netloc_host(netloc: str) -> str:
+    """The normalised host of a netloc; a page names its own and a few others' hosts again and
+    again, so each is worked out once."""
+    host = netloc
     if "@" in host:
         host = host.rpartition("@")[2]
     if ":" in host and not host.startswith("["):

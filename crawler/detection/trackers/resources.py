@@ -199,10 +199,12 @@ def page_resources(page: ParsedPage, marker_prefixes: tuple[str, ...] = ()) -> l
     """
     cache: dict[tuple[str, ...], list[Resource]] = page.__dict__.setdefault("_resources", {})
     if marker_prefixes not in cache:
+        # Most references are <a href>, which never fetch anything: skipped before the call.
         resources = [
             resource
             for ref in page.url_refs
-            if (resource := _classify(ref, marker_prefixes)) is not None
+            if (ref.tag != "a" or ref.attribute != "href")
+            and (resource := _classify(ref, marker_prefixes)) is not None
         ]
         resources.extend(_style_resources(page))
         cache[marker_prefixes] = resources
