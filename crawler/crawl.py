@@ -152,13 +152,13 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
     The caller should not keep ``seed_list``: the crawl reads the run's bodies from the database.
     Settings the crawl cannot use raise :class:`BadSetting` before any run is opened.
     """
-    check_settings(build_settings(options, run_id=0, bodies_total=0))
+    probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
+    check_settings(probe)
     engine = make_engine(options.db_url)
     try:
         ensure_current(engine, options.db_url)
         with make_sessionmaker(engine).begin() as session:
             if options.resume is None:
-                probe = build_settings(options, run_id=0, bodies_total=len(seed_list.seeds))
                 run = start_run(session, seed_list, recorded(probe))
                 return OpenedRun(run.id, options, None)
             run = resume_run(session, options.resume, seed_list)
