@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import scrapy
+from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, delete, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -165,7 +166,8 @@ def test_the_spider_takes_one_body_from_its_source_per_homepage_request() -> Non
 
 def test_no_body_is_opened_while_max_open_bodies_are_under_way() -> None:
     source = _CountingSource()
-    spider = BodiesSpider(homepages=source, max_pages=2)
+    # Built by its crawler: a settled body is announced on the crawler's signals.
+    spider = BodiesSpider.from_crawler(get_crawler(BodiesSpider), homepages=source, max_pages=2)
     spider.max_open_bodies = 2
 
     async def crawl_start() -> tuple[bool, int, str]:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -22,6 +23,7 @@ from crawler.analysers import (
     PageAnalyser,
     analysis_workers,
 )
+from crawler.connections import body_done
 from crawler.deadline import DEADLINE_META
 from crawler.domains import url_domain
 from crawler.items import BodyOutcome, PageItem
@@ -265,7 +267,14 @@ class BodiesSpider(scrapy.Spider):
             return
         del self.bodies[state.body_id]
         self._body_closed.set()
+        self.crawler.signals.send_catch_log(body_done, hosts=_hosts(state))
         yield _outcome(state)
+
+
+def _hosts(state: BodyState) -> set[str]:
+    """The lower-case names of the hosts a body's requests and their redirects reached."""
+    urls = [*state.seen, state.final_url] if state.final_url else state.seen
+    return {host for host in (urlsplit(url).hostname for url in urls) if host}
 
 
 def _outcome(state: BodyState) -> BodyOutcome:

@@ -177,6 +177,28 @@ def test_max_pages_one_fetches_homepages_only(
     assert rows(engine_for(db_url), "SELECT max(depth) FROM pages") == [(0,)]
 
 
+def test_a_body_done_closes_its_idle_connections(served_web: ServedWeb, tmp_path: Path) -> None:
+    # The crawl takes a few seconds: without closing by body, each site's keep-alive connection
+    # would wait out its 15 s idle timeout, and none would be closed before the crawl ends.
+    stats_file = tmp_path / "stats.json"
+    extensions = {"benchmarks.statsfile.StatsFile": 0, "crawler.progress.ProgressExtension": 500}
+    result = govsocial(
+        *served_web.crawl_args(
+            tmp_path,
+            f"sqlite:///{tmp_path / 'connections.sqlite'}",
+            "--allow-private",
+            "-s",
+            f"EXTENSIONS={json.dumps(extensions)}",
+            "-s",
+            f"BENCH_STATS_FILE={stats_file}",
+        )
+    )
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    # Six hosts answered (a redirect's two included), each over at least one connection.
+    assert stats["govsocial/idle_connections_closed_with_body"] >= 6
+
+
 def test_crawl_into_postgresql(
     served_web: ServedWeb, tmp_path: Path, postgres_database: str, engine_for: Callable
 ) -> None:
