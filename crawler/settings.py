@@ -76,6 +76,10 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.deadline.DeadlineDownloadHandler",
     "https": "crawler.deadline.DeadlineDownloadHandler",
 }
+# Next to the engine: a page whose handling raised still ends its body (crawler/spidererrors.py).
+SPIDER_MIDDLEWARES = {
+    "crawler.spidererrors.SettleBodyOnError": 10,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.StoragePipeline": 800,
 }

@@ -44,6 +44,8 @@ SUBPAGE_PRIORITY = 100  # finish started bodies before opening new ones: per-bod
 # Set on the homepage request of a resumed body whose homepage is already stored: it is fetched
 # again only for its links, and not stored twice.
 STORED_META = "already_stored"
+# The page error of a page whose handling raised (a defect, or the machine out of resources).
+SPIDER_ERROR = "spider_error"
 
 
 @dataclass(slots=True)
@@ -207,6 +209,34 @@ class BodiesSpider(scrapy.Spider):
                 url=request.meta.get("requested_url", request.url),
                 depth=depth,
                 error=f"{outcome}: {reason}",
+            )
+        yield from self._settle(state)
+
+    def page_failed(self, response: Response, error: Exception) -> Iterator[Any] | None:
+        """Record a body's page whose handling raised, and settle the body (None: not a body's).
+
+        Scrapy calls no errback when a callback raises: the body would never get its outcome
+        and would keep its place among the open bodies; with enough such pages, no new body
+        could open and the crawl would wait for ever.
+        """
+        state = self.bodies.get(response.meta.get("body_id", ""))
+        if state is None:
+            return None
+        return self._failed_page(state, response, f"{type(error).__name__}: {error}")
+
+    def _failed_page(self, state: BodyState, response: Response, reason: str) -> Iterator[Any]:
+        depth = response.meta.get("depth", 0)
+        if depth == 0 and state.outcome is None:
+            state.outcome, state.reason = "error", reason
+        if not response.meta.get(STORED_META):
+            state.pages_fetched += 1  # fetched, as a page whose analysis failed
+            yield PageItem(
+                body_id=state.body_id,
+                url=response.meta.get("requested_url", response.url),
+                depth=depth,
+                final_url=response.url,
+                status=response.status,
+                error=f"{SPIDER_ERROR}: {reason}",
             )
         yield from self._settle(state)
 

@@ -199,6 +199,39 @@ def test_a_body_done_closes_its_idle_connections(served_web: ServedWeb, tmp_path
     assert stats["govsocial/idle_connections_closed_with_body"] >= 6
 
 
+def test_a_page_whose_handling_raises_still_ends_its_body(
+    served_web: ServedWeb, tmp_path: Path, engine_for: Callable
+) -> None:
+    # One body open at a time: a body left unsettled would stop the crawl for good.
+    db_url = f"sqlite:///{tmp_path / 'broken.sqlite'}"
+    middlewares = {
+        "crawler.spidererrors.SettleBodyOnError": 10,  # -s replaces the whole setting
+        "tests.e2e.faultymiddleware.BreakPagesOfHosts": 950,
+    }
+    result = govsocial(
+        *served_web.crawl_args(
+            tmp_path,
+            db_url,
+            "--allow-private",
+            "-s",
+            "GOVSOCIAL_MAX_OPEN_BODIES=1",
+            "-s",
+            f"SPIDER_MIDDLEWARES={json.dumps(middlewares)}",
+        ),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "RuntimeError: handling of http://www.nordheim.de" in result.stderr
+    broke = f"RuntimeError: handling of http://www.nordheim.de:{served_web.port}/ broke"
+    engine = engine_for(db_url)
+    assert rows(engine, "SELECT count(*) FROM body_visits") == [(6,)]
+    visit = "SELECT outcome, reason FROM body_visits WHERE body_id = :id"
+    assert rows(engine, visit, id=NORDHEIM) == [("error", broke)]
+    assert rows(engine, visit, id=SUEDSTADT) == [("ok", None)]
+    pages = "SELECT depth, error FROM pages WHERE body_id = :id"
+    assert rows(engine, pages, id=NORDHEIM) == [(0, f"spider_error: {broke}")]
+
+
 def test_crawl_into_postgresql(
     served_web: ServedWeb, tmp_path: Path, postgres_database: str, engine_for: Callable
 ) -> None:
