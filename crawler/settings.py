@@ -63,6 +63,11 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 HTTPERROR_ALLOW_ALL = True  # 4xx/5xx pages are recorded with their status, not dropped
+# Scrapy reads a generator callback's source file when first calling it, to warn about a
+# `return` with a value, and tries again after a failure. Out of file handles, that read failed
+# for the errback, so a failed request's body never got its outcome and, once enough bodies were
+# stuck, the crawl waited for ever (benchmarks/RESULTS.md). The check is for development.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 # Drops the slots of finished sites after 15 s idle, not 60-120 s (crawler/downloader.py).

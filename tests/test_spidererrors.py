@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
 
 import pytest
+import scrapy.utils.misc
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.utils.misc import warn_on_generator_with_return_value
 from scrapy.utils.test import get_crawler
 
+from crawler import settings as govsocial_settings
 from crawler.items import BodyOutcome, PageItem
 from crawler.spidererrors import SettleBodyOnError
 from crawler.spiders.bodies import BodiesSpider, BodyState
@@ -55,3 +59,17 @@ def test_the_last_page_of_a_body_gives_a_page_error_and_the_outcome(
 def test_a_response_of_no_open_body_is_left_to_scrapy(middleware: SettleBodyOnError) -> None:
     robots = response("http://www.a.de/robots.txt")
     assert middleware.process_spider_exception(robots, KeyError("x")) is None
+
+
+def test_no_callback_source_is_read_while_crawling(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Out of file handles, reading the errback's source raised before the errback could settle
+    # the failed page's body.
+    def no_file_handles(_: object) -> str:
+        raise OSError("could not get source code")
+
+    monkeypatch.setattr(inspect, "getsource", no_file_handles)
+    monkeypatch.setattr(scrapy.utils.misc, "_generator_callbacks_cache", {})
+    settings = {name: value for name, value in vars(govsocial_settings).items() if name.isupper()}
+    crawler = get_crawler(BodiesSpider, settings_dict=settings)
+    spider = BodiesSpider.from_crawler(crawler, homepages=iter(()))
+    warn_on_generator_with_return_value(spider, spider.on_error)
