@@ -2,8 +2,8 @@
 
 ``python -m benchmarks.child SPEC.json`` runs govsocial's crawl (``run_crawl``, the code behind
 ``govsocial crawl``) or the baseline spider, then writes wall time, CPU time and peak RSS of
-this process and of its analysis workers to the spec's ``result`` file. Scrapy's own stats go
-to the spec's ``stats`` file.
+this process and of its analysis workers, and the most files it held open, to the spec's
+``result`` file. Scrapy's own stats go to the spec's ``stats`` file.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import resource
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WATCH_SECONDS = 0.5
@@ -45,24 +46,37 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
-def watch_children(peaks: dict[int, float], workers: set[int], stop: threading.Event) -> None:
-    """Record each multiprocessing child's peak RSS, and which are workers, until ``stop``."""
+@dataclass
+class Watched:
+    """What the watcher thread saw while the crawl ran."""
+
+    peaks: dict[int, float] = field(default_factory=dict)  # child pid -> peak RSS MB
+    workers: set[int] = field(default_factory=set)
+    # The most files this process held open at once: sockets of finished sites kept open
+    # showed here before they showed in memory.
+    open_files: int = 0
+
+
+def watch_children(watched: Watched, stop: threading.Event) -> None:
+    """Record each multiprocessing child's peak RSS, which are workers, and this process's open
+    files, until ``stop``."""
     parent = os.getpid()
     while not stop.wait(WATCH_SECONDS):
+        with contextlib.suppress(OSError):
+            watched.open_files = max(watched.open_files, len(os.listdir("/proc/self/fd")))
         for pid, is_worker in _multiprocessing_children(parent).items():
             with contextlib.suppress(OSError):
-                peaks[pid] = max(peaks.get(pid, 0.0), _peak_mb(pid))
+                watched.peaks[pid] = max(watched.peaks.get(pid, 0.0), _peak_mb(pid))
             if is_worker:
-                workers.add(pid)
+                watched.workers.add(pid)
 
 
 def main() -> None:
     """Run the crawl a spec file describes and record this process's cost."""
     spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    peaks: dict[int, float] = {}
-    workers: set[int] = set()
+    watched = Watched()
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_children, args=(peaks, workers, stop), daemon=True)
+    watcher = threading.Thread(target=watch_children, args=(watched, stop), daemon=True)
     watcher.start()
     started = time.perf_counter()
     # Imported here, not at the top: analysis workers import this module again when they start
@@ -83,9 +97,10 @@ def main() -> None:
         "cpu_system_s": usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports KB
         "workers_cpu_s": children.ru_utime + children.ru_stime,
-        "workers_peak_rss_mb": max((peaks[pid] for pid in workers), default=0.0),
-        "workers": len(workers),
-        "children_peak_rss_mb": sum(peaks.values()),
+        "workers_peak_rss_mb": max((watched.peaks[pid] for pid in watched.workers), default=0.0),
+        "workers": len(watched.workers),
+        "children_peak_rss_mb": sum(watched.peaks.values()),
+        "peak_open_files": watched.open_files,
     }
     Path(spec["result"]).write_text(json.dumps(result, indent=1), encoding="utf-8")
 

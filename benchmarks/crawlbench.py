@@ -102,6 +102,7 @@ class CrawlResult:
     workers_peak_rss_mb: float = 0.0
     workers: int = 0
     children_peak_rss_mb: float = 0.0  # every worker's peak and the resource tracker's, summed
+    peak_open_files: int = 0  # the crawl process's, sampled every 0.5 s
 
     @property
     def total_cpu_s(self) -> float:
@@ -148,6 +149,7 @@ def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> 
         workers_peak_rss_mb=result.get("workers_peak_rss_mb", 0.0),
         workers=result.get("workers", 0),
         children_peak_rss_mb=result.get("children_peak_rss_mb", 0.0),
+        peak_open_files=result.get("peak_open_files", 0),
     )
 
 

@@ -176,9 +176,9 @@ def run_memory(args: argparse.Namespace) -> None:
     """Peak RSS of govsocial crawls of growing size."""
     print(
         "| bodies | pages | crawl s | pages/s | crawl process MB | analysis workers x largest MB"
-        " | all children MB | total MB |"
+        " | all children MB | total MB | crawl process open files |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for bodies in args.sizes:
         shape = WebShape(bodies=bodies, page_kb=args.page_kb, variants=args.variants)
         result = crawlbench.govsocial_only(shape, _settings(args), OUT / f"memory-{bodies}")
@@ -186,7 +186,7 @@ def run_memory(args: argparse.Namespace) -> None:
             f"| {bodies} | {result.pages} | {result.elapsed_s:.1f} | "
             f"{result.pages_per_s:.1f} | {result.peak_rss_mb:.0f} | {result.workers} x "
             f"{result.workers_peak_rss_mb:.0f} | {result.children_peak_rss_mb:.0f} | "
-            f"{result.total_peak_rss_mb:.0f} |",
+            f"{result.total_peak_rss_mb:.0f} | {result.peak_open_files} |",
             flush=True,
         )
 
