@@ -36,6 +36,7 @@ class CrawlSettings:
     latency_ms: float = 0.0  # the server's delay per answer, standing in for the network
     delay: float = 0.0  # DOWNLOAD_DELAY: seconds between requests to one site
     analysis_workers: int | None = None  # govsocial only; None keeps its default
+    max_open_bodies: int | None = None  # govsocial only; None keeps its default
 
     def scrapy(self) -> dict[str, Any]:
         """As Scrapy settings."""
@@ -53,9 +54,11 @@ class CrawlSettings:
 
     def govsocial(self) -> dict[str, Any]:
         """Settings only govsocial has."""
-        if self.analysis_workers is None:
-            return {}
-        return {"GOVSOCIAL_ANALYSIS_WORKERS": self.analysis_workers}
+        own = {
+            "GOVSOCIAL_ANALYSIS_WORKERS": self.analysis_workers,
+            "GOVSOCIAL_MAX_OPEN_BODIES": self.max_open_bodies,
+        }
+        return {name: value for name, value in own.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)

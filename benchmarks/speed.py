@@ -62,6 +62,7 @@ def _settings(args: argparse.Namespace) -> crawlbench.CrawlSettings:
         latency_ms=args.latency_ms,
         delay=args.delay,
         analysis_workers=args.workers,
+        max_open_bodies=args.max_open_bodies,
     )
 
 
@@ -217,6 +218,12 @@ def parser() -> argparse.ArgumentParser:
             type=int,
             default=None,
             help="GOVSOCIAL_ANALYSIS_WORKERS for govsocial (default: its own default)",
+        )
+        command.add_argument(
+            "--max-open-bodies",
+            type=int,
+            default=None,
+            help="GOVSOCIAL_MAX_OPEN_BODIES for govsocial (default: its own default)",
         )
 
     crawl = commands.add_parser("crawl", help="govsocial vs the baseline spider")

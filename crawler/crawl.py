@@ -16,7 +16,12 @@ from sqlalchemy.exc import DBAPIError
 from crawler import settings as default_settings
 from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING, analysis_workers
 from crawler.deadline import BODY_TIMEOUT_SETTING
-from crawler.limits import max_open_bodies
+from crawler.limits import (
+    lift_open_files_limit,
+    max_open_bodies,
+    open_bodies_room,
+    wanted_open_bodies,
+)
 from crawler.netguard import ALLOW_PRIVATE_SETTING
 from crawler.pipelines import (
     DATABASE_ERROR,
@@ -41,6 +46,8 @@ from crawler.spiders.bodies import BodiesSpider
 from db.migrate import ensure_current
 from db.models import FAILED, FINISHED, INTERRUPTED, CrawlRun
 from db.session import make_engine, make_sessionmaker
+
+logger = logging.getLogger(__name__)
 
 ENV_PREFIX = "GOVSOCIAL_SCRAPY_"
 # Settings worth keeping with each run, so a dataset says how it was collected.
@@ -190,7 +197,15 @@ def crawl_run(opened: OpenedRun) -> CrawlRun:
     with sessions() as session:
         settings = build_settings(options, run_id, count_remaining(session, run_id))
 
+    open_files = lift_open_files_limit()
     process = CrawlerProcess(settings)
+    if wanted_open_bodies(settings) > open_bodies_room(settings, open_files):
+        logger.warning(
+            "Only %d bodies at once, not %d: %d open files are allowed (raise with ulimit -n)",
+            open_bodies_room(settings, open_files),
+            wanted_open_bodies(settings),
+            open_files,
+        )
     # A robots.txt that cannot be fetched is recorded with the body's outcome; no traceback.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BodiesSpider)

@@ -101,7 +101,7 @@ GOVSOCIAL_MAX_PAGES = 10
 # Processes that parse pages and run the detectors while this one crawls (0: in this process).
 # Unset: one per core, at most two; none on a single core (crawler/analysers.py).
 GOVSOCIAL_ANALYSIS_WORKERS: int | None = None
-# Bodies crawled at once; unset: four per concurrent request (crawler/limits.py). All per-body
+# Bodies crawled at once; unset: 16 per concurrent request (crawler/limits.py). All per-body
 # state, queued requests and remembered robots.txt files are bounded by it.
 GOVSOCIAL_MAX_OPEN_BODIES: int | None = None
 

@@ -57,4 +57,4 @@ def test_the_parser_limit_follows_the_open_bodies_limit() -> None:
     default = StrictRobotsTxtMiddleware(
         get_crawler(settings_dict={"ROBOTSTXT_OBEY": True, "CONCURRENT_REQUESTS": 32})
     )
-    assert default.max_parsers == 2 * 2 * 4 * 32
+    assert default.max_parsers == 2 * 2 * 16 * 32
