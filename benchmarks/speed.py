@@ -68,7 +68,9 @@ def _settings(args: argparse.Namespace) -> crawlbench.CrawlSettings:
 
 def run_crawl(args: argparse.Namespace) -> None:
     """govsocial against the baseline spider on the same pages."""
-    folder = OUT / f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}-{args.workers}"
+    folder = OUT / (
+        f"crawl-{args.bodies}-{args.delay}-{args.latency_ms}-{args.workers}-{args.max_open_bodies}"
+    )
     results = crawlbench.compare(_shape(args), _settings(args), folder)
     print(
         "| crawler | pages | crawl s | pages/s | CPU s crawl + workers | CPU ms/page | "

@@ -199,11 +199,12 @@ def crawl_run(opened: OpenedRun) -> CrawlRun:
 
     open_files = lift_open_files_limit()
     process = CrawlerProcess(settings)
-    if wanted_open_bodies(settings) > open_bodies_room(settings, open_files):
+    wanted, room = wanted_open_bodies(settings), open_bodies_room(settings, open_files)
+    if wanted > room:
         logger.warning(
             "Only %d bodies at once, not %d: %d open files are allowed (raise with ulimit -n)",
-            open_bodies_room(settings, open_files),
-            wanted_open_bodies(settings),
+            room,
+            wanted,
             open_files,
         )
     # A robots.txt that cannot be fetched is recorded with the body's outcome; no traceback.
