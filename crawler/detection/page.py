@@ -143,11 +143,12 @@ class ParsedPage:
         if raw.startswith(("https://", "http://")):
             return raw
         if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-            return self._origin + raw
+            return self.origin + raw
         return self.resolve(raw)
 
     @cached_property
-    def _origin(self) -> str:
+    def origin(self) -> str:
+        """``scheme://netloc`` of the base URL: root-relative references are joined to it."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 

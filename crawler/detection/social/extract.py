@@ -93,7 +93,7 @@ def _classify_ref(ref: UrlRef) -> Classification | None:
     if platform_for_host(host) is not None:
         return classify_url(url)
     fediverse = catalogue.fediverse
-    if fediverse is None or ("/@" not in url and "/users/" not in url):
+    if fediverse is None or not _may_name_fediverse_account(url):
         return None
     found = classify_url(url)  # the acct form (/@user@domain) needs no further evidence
     if found is not None:
@@ -118,9 +118,25 @@ def _link(found: Classification, url: str, evidence: Evidence) -> SocialLink:
     )
 
 
+def _may_name_fediverse_account(url: str) -> bool:
+    return "/@" in url or "/users/" in url
+
+
 def _from_url_refs(page: ParsedPage) -> Iterator[SocialLink]:
     catalogue = load_catalogue()
+    # Most references point at the page's own site. A URL that starts with its origin and a
+    # slash has exactly that host, so one prefix test replaces the host lookup; such a URL can
+    # still name a fediverse account when the site runs its own instance.
+    own_prefix = page.origin + "/"
+    own_site_is_platform = platform_for_host(_fast_host(own_prefix)) is not None
     for ref in page.url_refs:
+        url = ref.url
+        if (
+            url.startswith(own_prefix)
+            and not own_site_is_platform
+            and not _may_name_fediverse_account(url)
+        ):
+            continue
         found = _classify_ref(ref)
         if found is None:
             continue

@@ -123,16 +123,18 @@ def _fetches(tag: str, attribute: str, element: _Element) -> bool:
     return tag != "input" or (element.get("type") or "").lower() == "image"
 
 
-def _web_parts(url: str) -> SplitResult | None:
+def _web_parts(url: str) -> tuple[SplitResult, str] | None:
+    """The parts and host of an http(s) URL with a host; None for anything else."""
     if url.lower().startswith(_NO_FETCH_PREFIXES):
         return None
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unbalanced IPv6 bracket in a hand-written attribute
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    host = parts.hostname  # a property that parses the netloc again on every read
+    if parts.scheme not in ("http", "https") or not host:
         return None
-    return parts
+    return parts, host
 
 
 def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
@@ -165,10 +167,10 @@ def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
         request_type = "image" if attribute == "poster" else LOADING_ATTRIBUTES[tag][1]
         gated = tag == "script" and script_is_inert(element)
     url = ref.url.split()[0] if attribute.endswith("srcset") else ref.url
-    parts = _web_parts(url)
-    if parts is None:
+    web = _web_parts(url)
+    if web is None:
         return None
-    host = parts.hostname or ""
+    parts, host = web
     return Resource(kind, url, parts, host, tag, attribute, request_type, gated, element)
 
 
@@ -181,11 +183,11 @@ def _style_resources(page: ParsedPage) -> Iterator[Resource]:
         for pattern, request_type in ((_CSS_IMPORT, "stylesheet"), (_CSS_URL, "other")):
             for match in pattern.finditer(text):
                 url = page.resolve(match.group(1))
-                parts = _web_parts(url)
-                if parts is None or url in seen:
+                web = _web_parts(url)
+                if web is None or url in seen:
                     continue
                 seen.add(url)
-                host = parts.hostname or ""
+                parts, host = web
                 yield Resource(
                     "loaded", url, parts, host, "style", None, request_type, False, style.element
                 )
