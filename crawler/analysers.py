@@ -2,7 +2,7 @@
 
 Scrapy runs in one thread; parsing a page and running the detectors cost about twice what
 fetching it does (benchmarks/RESULTS.md). With ``GOVSOCIAL_ANALYSIS_WORKERS`` > 0 the spider
-sends each HTML page's text to a pool of that many processes and awaits the result, while the
+sends each HTML page to a pool of that many processes and awaits the result, while the
 crawl process goes on downloading and storing. 0 analyses in the crawl process itself; unset
 means one per core, at most two.
 
@@ -90,14 +90,15 @@ class PageAnalyser:
         return pool
 
     async def analyse(
-        self, text: str, url: str, site_domains: frozenset[str] | None
+        self, html: str | bytes, url: str, site_domains: frozenset[str] | None
     ) -> PageAnalysis:
-        """The page's analysis; raises :class:`AnalysisFailed` if its worker died."""
+        """The analysis of ``html`` (text, or UTF-8 bytes); raises :class:`AnalysisFailed` if its
+        worker died."""
         if self._pool is None:
-            return analyse_page(text, url, site_domains, self.filter_lists)
+            return analyse_page(html, url, site_domains, self.filter_lists)
         pool = self._pool
         try:
-            future = pool.submit(analyse_in_worker, text, url, site_domains)
+            future = pool.submit(analyse_in_worker, html, url, site_domains)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as error:
             if self._pool is pool:

@@ -44,6 +44,8 @@ def ready() -> None:
     """A task that only makes the pool start its worker processes."""
 
 
-def analyse_in_worker(text: str, url: str, site_domains: frozenset[str] | None) -> PageAnalysis:
+def analyse_in_worker(
+    html: str | bytes, url: str, site_domains: frozenset[str] | None
+) -> PageAnalysis:
     """:func:`analyse_page` with this worker's filter lists."""
-    return analyse_page(text, url, site_domains, _filter_lists)
+    return analyse_page(html, url, site_domains, _filter_lists)

@@ -28,17 +28,18 @@ class PageAnalysis:
 
 
 def analyse_page(
-    text: str,
+    html: str | bytes,
     url: str,
     site_domains: frozenset[str] | None,
     filter_lists: Sequence[FilterList] = (),
 ) -> PageAnalysis:
-    """Parse ``text`` fetched from ``url`` once; rank its links only if ``site_domains`` is given.
+    """Parse ``html`` (text, or UTF-8 bytes) fetched from ``url`` once; rank its links only if
+    ``site_domains`` is given.
 
     Ranking is the costliest step after parsing, and a body whose page budget is spent has no
     use for it: the spider passes ``None`` then.
     """
-    page = ParsedPage.from_html(text, url)
+    page = ParsedPage.from_html(html, url)
     links = tuple(rank_links(page, site_domains)) if site_domains is not None else ()
     return PageAnalysis(page_title(page), detect_page(page, filter_lists), links)
 

@@ -31,12 +31,26 @@ def binary_kind(body: bytes) -> str | None:
     return None
 
 
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
 def fitting_encoding(response: TextResponse) -> TextResponse:
     """``response`` re-decoded as windows-1252 when its declared UTF-8 does not fit the bytes."""
-    if response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+    if not _is_utf8(response.encoding):
         return response
     try:
         response.body.decode("utf-8")
     except UnicodeDecodeError:
         return response.replace(encoding=FALLBACK_ENCODING)
     return response
+
+
+def analysis_source(response: TextResponse) -> str | bytes:
+    """The page as analysis reads it: the body itself when UTF-8, else the decoded text.
+
+    Called on what :func:`fitting_encoding` returns, so a UTF-8 body does decode as UTF-8. Bytes
+    go to an analysis worker as they are, and the parser reads them without the two conversions
+    text costs (to UTF-8 for pickling, and again for the parser).
+    """
+    return response.body if _is_utf8(response.encoding) else response.text

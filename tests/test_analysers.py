@@ -31,7 +31,7 @@ def ahlen(shared_dir: Path) -> str:
     return (shared_dir / "corpus" / AHLEN).read_text(encoding="utf-8")
 
 
-def analyse_with(analyser: PageAnalyser, *pages: tuple[str, str]) -> list[PageAnalysis]:
+def analyse_with(analyser: PageAnalyser, *pages: tuple[str | bytes, str]) -> list[PageAnalysis]:
     async def run() -> list[PageAnalysis]:
         return [await analyser.analyse(text, url, SITE) for text, url in pages]
 
@@ -53,6 +53,12 @@ def test_a_worker_finds_what_the_crawl_process_finds(ahlen: str) -> None:
     assert in_worker == in_process == analyse_page(ahlen, AHLEN_URL, SITE)
     assert in_worker.title
     assert in_worker.links
+
+
+def test_a_worker_given_utf8_bytes_finds_what_text_gives(ahlen: str) -> None:
+    from_bytes = analyse_with(PageAnalyser(workers=1), (ahlen.encode(), AHLEN_URL))[0]
+    assert from_bytes == analyse_page(ahlen, AHLEN_URL, SITE)
+    assert accounts(from_bytes) == {"facebook/105755382801136", "x/ahlen_de"}
 
 
 def test_links_are_ranked_only_when_site_domains_are_given(ahlen: str) -> None:

@@ -74,27 +74,41 @@ class ParsedPage:
 
     __slots__ = ("__dict__", "base_url", "root", "text", "url")
 
-    def __init__(self, root: _Element, url: str, text: str | None = None) -> None:
+    def __init__(self, root: _Element, url: str, source: str | bytes | None = None) -> None:
         self.url = url
         self.root = root
         self.base_url = self._base_url()
-        # The source text, when known: a substring test on it rules out a rare element class
-        # faster than a search of the tree.
-        self.text = text
+        # The source, when known: a substring test on it rules out a rare element class faster
+        # than a search of the tree.
+        self.source = source
 
     @classmethod
-    def from_html(cls, html: str, url: str) -> ParsedPage:
-        """Parse HTML text fetched from ``url`` as parsel does, into plain lxml elements.
+    def from_html(cls, html: str | bytes, url: str) -> ParsedPage:
+        """Parse HTML fetched from ``url`` as parsel does, into plain lxml elements.
+
+        ``html`` is text, or bytes in UTF-8. Bytes are what the crawl hands over for a UTF-8
+        page: text would be encoded to UTF-8 again for the parser, and to pickle it for an
+        analysis worker, which cost about as much as parsing the page's head
+        (benchmarks/RESULTS.md). Bytes that are not valid UTF-8 are decoded with replacement
+        characters, as Scrapy decodes a page's text.
 
         Not lxml.html's elements: their class is chosen per element by a Python callback, which
         cost a third of a millisecond per 100 KB page on every walk over the tree
         (benchmarks/RESULTS.md). Detection needs no method they add.
         """
-        return cls(create_root_node(html or "<html></html>", HTMLParser, base_url=url), url, html)
+        if isinstance(html, bytes):
+            root = create_root_node("", HTMLParser, base_url=url, body=html, encoding="utf-8")
+        else:
+            root = create_root_node(html or "<html></html>", HTMLParser, base_url=url)
+        return cls(root, url, html)
 
     def may_contain(self, fragment: str) -> bool:
-        """False only if ``fragment`` is certainly nowhere in the page's source text."""
-        return self.text is None or fragment in self.text
+        """False only if ``fragment`` is certainly nowhere in the page's source."""
+        if self.source is None:
+            return True
+        if isinstance(self.source, bytes):
+            return fragment.encode("utf-8") in self.source
+        return fragment in self.source
 
     def _base_url(self) -> str:
         for base in self.root.iter("base"):

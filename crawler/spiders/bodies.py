@@ -33,7 +33,7 @@ from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
 from crawler.resume import StoredBody
 from crawler.runbodies import Homepage
 from crawler.settings import CONCURRENT_REQUESTS
-from crawler.sniff import binary_kind, fitting_encoding
+from crawler.sniff import analysis_source, binary_kind, fitting_encoding
 from db.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -179,7 +179,9 @@ class BodiesSpider(scrapy.Spider):
             wants_links = depth < MAX_DEPTH and state.scheduled < self.max_pages
             try:
                 analysis = await self.analyser.analyse(
-                    response.text, response.url, state.site_domains if wants_links else None
+                    analysis_source(response),
+                    response.url,
+                    state.site_domains if wants_links else None,
                 )
             except AnalysisFailed as error:
                 item.error = f"{ANALYSIS_FAILED}: {error}"

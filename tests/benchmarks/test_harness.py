@@ -57,7 +57,7 @@ def test_writer_benchmark_stores_every_page(tmp_path: Path) -> None:
 def test_page_costs_cover_every_step() -> None:
     html = render_page(TINY, 0, "/").decode()
     costs = detectbench.page_costs(html, "http://gemeinde-00000.de/", repeats=1)
-    assert set(costs) == {"parse", "url refs", "detect", "rank links"}
+    assert set(costs) == {"parse", "parse utf-8 bytes", "url refs", "detect", "rank links"}
 
 
 def test_synthetic_paths_are_unique_homepage_first() -> None:

@@ -1,10 +1,11 @@
-"""The shared parse: URL references resolve exactly as urljoin does, comments never count."""
+"""The shared parse: of text or UTF-8 bytes; references resolve as urljoin does; no comments."""
 
 from __future__ import annotations
 
 from urllib.parse import urljoin
 
 import pytest
+from lxml.etree import tostring
 
 from crawler.detection.page import ParsedPage, clean_url
 
@@ -62,3 +63,30 @@ def test_commented_out_markup_and_text_are_not_references() -> None:
     assert [(ref.tag, ref.attribute, ref.url) for ref in page.url_refs] == [
         ("div", "data-src", "https://www.youtube.com/embed/x")
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<title>Grüße</title><a href="https://www.facebook.com/stadt">f</a>'.encode(),
+        b"\xef\xbb\xbf<title>BOM</title>",  # a UTF-8 byte order mark, which Scrapy's text drops
+        b"<title>caf\xe9 \xff</title>",  # not UTF-8: replacement characters, as in Scrapy's text
+        b"",
+    ],
+)
+def test_utf8_bytes_parse_as_their_text(body: bytes) -> None:
+    text = body.decode("utf-8", "replace").removeprefix("\ufeff")
+    from_bytes = ParsedPage.from_html(body, "https://www.stadt.de/")
+    from_text = ParsedPage.from_html(text, "https://www.stadt.de/")
+    assert tostring(from_bytes.root) == tostring(from_text.root)
+    assert [ref[:4] for ref in from_bytes.url_refs] == [ref[:4] for ref in from_text.url_refs]
+
+
+def test_a_fragment_is_looked_for_in_the_source_bytes_or_text() -> None:
+    html = '<div class="shariff">Teilen</div>'
+    for source in (html, html.encode()):
+        page = ParsedPage.from_html(source, "https://www.stadt.de/")
+        assert page.may_contain("shariff")
+        assert not page.may_contain("sharif-button")
+    without_source = ParsedPage(ParsedPage.from_html(html, "https://a.de/").root, "https://a.de/")
+    assert without_source.may_contain("anything")  # unknown source: the tree must be searched

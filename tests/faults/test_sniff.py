@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.sniff import binary_kind, fitting_encoding
+from crawler.sniff import analysis_source, binary_kind, fitting_encoding
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,21 @@ def test_valid_utf8_is_left_alone() -> None:
 def test_other_declared_charsets_are_left_alone() -> None:
     response = _response("Grüße".encode("iso-8859-1"), "text/html; charset=iso-8859-1")
     assert fitting_encoding(response) is response
+
+
+def test_analysis_reads_a_utf8_body_as_bytes() -> None:
+    body = "<title>Grüße</title>".encode()
+    assert analysis_source(fitting_encoding(_response(body, "text/html; charset=utf-8"))) == body
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("<title>Grüße</title>".encode("cp1252"), "text/html; charset=utf-8"),  # mislabelled
+        ("<title>Grüße</title>".encode("iso-8859-1"), "text/html; charset=iso-8859-1"),
+    ],
+)
+def test_analysis_reads_other_bodies_as_decoded_text(body: bytes, content_type: str) -> None:
+    assert analysis_source(fitting_encoding(_response(body, content_type))) == (
+        "<title>Grüße</title>"
+    )
