@@ -33,8 +33,12 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "blockquote": ("cite",),
 }
 
+_URL_ATTRIBUTE_NAMES = frozenset(name for names in URL_ATTRIBUTES.values() for name in names)
 _URLISH = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
+# Signs that a relative reference is more than a path urljoin appends to the base directory:
+# a scheme, parameters, a backslash, or an empty segment (urljoin drops those).
+_NOT_PLAIN_RELATIVE = (":", ";", "\\", "//")
 
 
 def clean_url(raw: str) -> str:
@@ -127,16 +131,20 @@ class ParsedPage:
         refs: list[UrlRef] = []
         resolved: dict[str, str] = {}  # pages repeat their links; urljoin is the costly part
         for element in self.root.iter():
-            items = element.items()  # a plain list; cheaper than the .attrib proxy
-            if not items:
-                continue
-            tag = element.tag
-            if not isinstance(tag, str):  # comments and processing instructions
-                continue
-            known = URL_ATTRIBUTES.get(tag, ())  # the HTML parser lower-cases tag names
-            for name, value in items:
+            # Names only, and the tag only for an element that may hold a URL: lxml builds a new
+            # string for every tag and attribute value read, and most elements hold no URL.
+            names = element.keys()  # comments and processing instructions have none
+            tag: str | None = None
+            known: tuple[str, ...] = ()
+            for name in names:
+                if name not in _URL_ATTRIBUTE_NAMES and not name.startswith("data-"):
+                    continue
+                value = element.get(name)
                 if not value:
                     continue
+                if tag is None:
+                    tag = element.tag
+                    known = URL_ATTRIBUTES.get(tag, ())  # the HTML parser lower-cases names
                 if name in known or (name.startswith("data-") and _URLISH.match(value)):
                     url = resolved.get(value)
                     if url is None:
@@ -145,20 +153,44 @@ class ParsedPage:
         return tuple(refs)
 
     def _absolute(self, raw: str) -> str:
-        """``resolve(raw)``, with the two commonest shapes joined without urljoin's cost.
+        """``resolve(raw)``, with the three commonest shapes joined without urljoin's cost.
 
-        An absolute http(s) URL and a root-relative path without dot segments, query or
-        fragment join to exactly what urljoin returns; anything else goes through it.
+        An absolute http(s) URL, a root-relative path and a plain relative path (``seite.html``,
+        ``a/b.php?id=3``), each without dot segments, fragment or empty query, join to exactly
+        what urljoin returns; anything else goes through it. ``tests/detection/test_page.py``
+        checks every shape against urljoin.
         """
-        if raw != raw.strip() or "/." in raw or "#" in raw or raw.endswith("?"):
-            return self.resolve(raw)
-        if _WHITESPACE.search(raw):
+        if (
+            raw != raw.strip()
+            or not raw.isprintable()  # control characters, which urljoin drops or strips
+            or "/." in raw
+            or "#" in raw
+            or raw.endswith("?")
+        ):
             return self.resolve(raw)
         if raw.startswith(("https://", "http://")):
             return raw
-        if raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-            return self.origin + raw
+        if raw.startswith("/"):
+            if self._root is not None and not raw.startswith("//") and "\\" not in raw:
+                return self._root + raw
+        elif (
+            self._directory is not None
+            and not raw.startswith((".", "?"))
+            and not any(sign in raw for sign in _NOT_PLAIN_RELATIVE)
+        ):
+            return self._directory + raw
         return self.resolve(raw)
+
+    @cached_property
+    def _root(self) -> str | None:
+        """What urljoin puts before a root-relative path: the origin of an http(s) base URL."""
+        return self.origin if self.base_url.startswith(("https://", "http://")) else None
+
+    @cached_property
+    def _directory(self) -> str | None:
+        """What urljoin puts before a plain relative path: the base URL up to its last slash."""
+        probe = urljoin(self.base_url, "x")
+        return probe[:-1] if probe.endswith("/x") else None
 
     @cached_property
     def origin(self) -> str:

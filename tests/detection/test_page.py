@@ -29,10 +29,36 @@ TRICKY = [
     "javascript:void(0)",
     "/pfad\\mit\\backslash",
     "",
+    "seite.html",
+    "a/b/c.html",
+    "a/b.php?id=3&x=1",
+    "seite.html?u=../x",
+    "a?b//c",
+    "a//b.html",
+    "x;p=1",
+    "..a/b",
+    "./x",
+    "abc:def/x",
+    "\x01seite.html",
+    "/\x01seite.html",
+    "seite\u00a0x.html",
+    "~user/",
+    "%7Euser/x",
+    "ümlaut.html",
+    "-x",
+    "a/",
+]
+BASES = [
+    "https://www.stadt.de/a/b.html",
+    "http://www.x.de:8080/q/?a=1",
+    "https://www.stadt.de",
+    "https://www.stadt.de/x/./y//z.html;p?q=1#f",
+    "https://www.stadt.de/a/../b/",
+    "about:blank",
 ]
 
 
-@pytest.mark.parametrize("base", ["https://www.stadt.de/a/b.html", "http://www.x.de:8080/q/?a=1"])
+@pytest.mark.parametrize("base", BASES)
 @pytest.mark.parametrize("raw", TRICKY)
 def test_url_refs_resolve_like_urljoin(base: str, raw: str) -> None:
     page = ParsedPage.from_html(f'<a href="{raw}">x</a>', base)
