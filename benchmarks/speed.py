@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import crawlbench, dbbench, detectbench
+from benchmarks import crawlbench, dbbench, detectbench, instructions
 from benchmarks.synthweb import WebShape
 
 OUT = Path(__file__).parent / "out"
@@ -118,6 +118,18 @@ def run_detect(args: argparse.Namespace) -> None:
     print("|---|---|---|---|")
     for timing in detectbench.measure(args.corpus, args.repeats):
         print(f"| {timing.step} | {timing.median_ms:.2f} | {timing.p95_ms:.2f} | {timing.pages} |")
+
+
+def run_instructions(args: argparse.Namespace) -> None:
+    """Instructions per page of each analysis step, counted by callgrind (noise-free)."""
+    if not args.corpus.is_dir():
+        print(f"{args.corpus} is absent: instruction counts skipped")
+        return
+    print("| step | million instructions per page | per 100 KB |")
+    print("|---|---|---|")
+    for step in args.steps:
+        counted = instructions.count(step, args.corpus)
+        print(f"| {step} | {counted.per_page_millions:.2f} | {counted.per_100kb_millions:.2f} |")
 
 
 def run_db(args: argparse.Namespace) -> None:
@@ -244,6 +256,15 @@ def parser() -> argparse.ArgumentParser:
     detect.add_argument("--corpus", type=Path, default=CORPUS)
     detect.add_argument("--repeats", type=int, default=5)
     detect.set_defaults(run=run_detect)
+
+    counted = commands.add_parser(
+        "instructions", help="instructions per page of each analysis step (callgrind)"
+    )
+    counted.add_argument("--corpus", type=Path, default=CORPUS)
+    counted.add_argument(
+        "--steps", type=lambda value: value.split(","), default=list(instructions.STEPS)
+    )
+    counted.set_defaults(run=run_instructions)
 
     db = commands.add_parser("db", help="insert rate of the run writer")
     web(db, 1000, 100)

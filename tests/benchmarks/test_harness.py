@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import crawlbench, dbbench, detectbench
+from benchmarks import crawlbench, dbbench, detectbench, instructions
 from benchmarks.speed import main
 from benchmarks.synthweb import WebShape, page_paths, render_page
 
@@ -70,3 +70,25 @@ def test_detect_command_skips_a_missing_corpus(
 ) -> None:
     main(["detect", "--corpus", str(tmp_path / "absent")])
     assert "absent: corpus timings skipped" in capsys.readouterr().out
+
+
+def _tiny_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "SOURCES.tsv").write_text("file\turl\npage.html\thttp://gemeinde-00000.de/\n")
+    (folder / "page.html").write_bytes(render_page(TINY, 0, "/"))
+    return folder
+
+
+@pytest.mark.parametrize("step", instructions.STEPS)
+def test_each_counted_step_runs_over_the_corpus(tmp_path: Path, step: str) -> None:
+    calls = instructions._prepare(step, _tiny_corpus(tmp_path / "corpus"))
+    assert len(calls) == 1
+    assert calls[0]() is not None
+
+
+def test_counting_without_valgrind_says_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(instructions.shutil, "which", lambda _: None)
+    with pytest.raises(RuntimeError, match="valgrind is not installed"):
+        instructions.count("parse", _tiny_corpus(tmp_path / "corpus"))
