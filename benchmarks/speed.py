@@ -109,27 +109,35 @@ def run_ceiling(args: argparse.Namespace) -> None:
             )
 
 
+def _table_over_corpus(corpus: Path, skipped: str, *columns: str) -> bool:
+    """Print a table's header, or say why the corpus figures are skipped (False)."""
+    if not corpus.is_dir():
+        print(f"{corpus} is absent: {skipped} skipped")
+        return False
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    return True
+
+
 def run_detect(args: argparse.Namespace) -> None:
     """Per-page costs over the real corpus."""
-    if not args.corpus.is_dir():
-        print(f"{args.corpus} is absent: corpus timings skipped")
-        return
-    print("| step | median ms per 100 KB | p95 ms per 100 KB | pages |")
-    print("|---|---|---|---|")
-    for timing in detectbench.measure(args.corpus, args.repeats):
-        print(f"| {timing.step} | {timing.median_ms:.2f} | {timing.p95_ms:.2f} | {timing.pages} |")
+    columns = ("step", "median ms per 100 KB", "p95 ms per 100 KB", "pages")
+    if _table_over_corpus(args.corpus, "corpus timings", *columns):
+        for timing in detectbench.measure(args.corpus, args.repeats):
+            print(
+                f"| {timing.step} | {timing.median_ms:.2f} | {timing.p95_ms:.2f} | {timing.pages} |"
+            )
 
 
 def run_instructions(args: argparse.Namespace) -> None:
     """Instructions per page of each analysis step, counted by callgrind (noise-free)."""
-    if not args.corpus.is_dir():
-        print(f"{args.corpus} is absent: instruction counts skipped")
-        return
-    print("| step | million instructions per page | per 100 KB |")
-    print("|---|---|---|")
-    for step in args.steps:
-        counted = instructions.count(step, args.corpus)
-        print(f"| {step} | {counted.per_page_millions:.2f} | {counted.per_100kb_millions:.2f} |")
+    columns = ("step", "million instructions per page", "per 100 KB")
+    if _table_over_corpus(args.corpus, "instruction counts", *columns):
+        for step in args.steps:
+            counted = instructions.count(step, args.corpus)
+            print(
+                f"| {step} | {counted.per_page_millions:.2f} | {counted.per_100kb_millions:.2f} |"
+            )
 
 
 def run_db(args: argparse.Namespace) -> None:
