@@ -76,7 +76,7 @@ class InlineCode:
 class ParsedPage:
     """A page parsed once; detectors share its tree and its pre-extracted URL references."""
 
-    __slots__ = ("__dict__", "base_url", "root", "text", "url")
+    __slots__ = ("__dict__", "base_url", "root", "source", "url")
 
     def __init__(self, root: _Element, url: str, source: str | bytes | None = None) -> None:
         self.url = url

@@ -127,9 +127,8 @@ def _plain_web_parts(url: str) -> tuple[SplitResult, str] | None:
     """``(urlsplit(url), its hostname)`` by slicing, for the commonest shape of resource URL.
 
     That shape: lower-case http(s) scheme, printable ASCII, no IPv6 literal, no ``%`` in the
-    host. urlsplit and its
-    hostname property parse such a URL the same way at several times the cost;
-    ``tests/detection/trackers/test_resources.py`` holds the two to each other.
+    host. urlsplit and its hostname property parse such a URL the same way at several times
+    the cost; ``tests/detection/trackers/test_resources.py`` holds the two to each other.
     """
     if not (url.isascii() and url.isprintable()) or "[" in url:
         return None
