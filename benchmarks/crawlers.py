@@ -12,8 +12,8 @@ from scrapy.crawler import CrawlerProcess
 from benchmarks.baseline import BaselineSpider
 from benchmarks.statsfile import EXTENSION_PATH, STATS_FILE_SETTING
 from crawler import settings as govsocial_settings
-from crawler.crawl import CrawlOptions, run_crawl
-from crawler.resolver import HOSTS_SETTING
+from crawler.net.resolver import HOSTS_SETTING
+from crawler.run.crawl import CrawlOptions, run_crawl
 
 
 def run_govsocial(spec: dict[str, Any]) -> None:

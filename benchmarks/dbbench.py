@@ -23,13 +23,13 @@ from benchmarks.synthweb import WebShape, page_paths, render_site
 from crawler.detection.detect import detect
 from crawler.detection.findings import PageFindings
 from crawler.items import BodyOutcome, PageItem
-from crawler.pipelines import DEFAULT_DB_BATCH
-from crawler.runs import finish_run, start_run
-from crawler.seeds import read_seeds
+from crawler.pipelines.storage import DEFAULT_DB_BATCH
+from crawler.pipelines.writer import RunWriter
+from crawler.run.lifecycle import finish_run, start_run
+from crawler.seeds.seedfile import read_seeds
 from db.migrate import ensure_current
 from db.models import FINISHED, PageFetch, utcnow
 from db.session import make_engine, make_sessionmaker
-from db.writer import RunWriter
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from crawler.analysis.linkrank import rank_links
 from crawler.detection.detect import detect_page
+from crawler.detection.domains import url_domain
 from crawler.detection.page import ParsedPage
-from crawler.domains import url_domain
-from crawler.linkrank import rank_links
 
 HUNDRED_KB = 100 * 1024
 

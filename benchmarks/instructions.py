@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.detectbench import corpus_pages
+from crawler.analysis.linkrank import rank_links
 from crawler.detection.detect import detect_page
+from crawler.detection.domains import url_domain
 from crawler.detection.page import ParsedPage
-from crawler.domains import url_domain
-from crawler.linkrank import rank_links
 
 STEPS = ("parse", "parse utf-8 bytes", "url refs", "detect", "rank links")
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")

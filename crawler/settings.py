@@ -69,37 +69,37 @@ HTTPERROR_ALLOW_ALL = True  # 4xx/5xx pages are recorded with their status, not 
 # stuck, the crawl waited for ever (benchmarks/RESULTS.md). The check is for development.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
-TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
-# Drops the slots of finished sites after 15 s idle, not 60-120 s (crawler/downloader.py).
-DOWNLOADER = "crawler.downloader.PromptSlotGcDownloader"
+TWISTED_DNS_RESOLVER = "crawler.net.resolver.GuardedResolver"
+# Drops the slots of finished sites after 15 s idle, not 60-120 s (crawler/net/downloader.py).
+DOWNLOADER = "crawler.net.downloader.PromptSlotGcDownloader"
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.netguard.PrivateAddressMiddleware": 50,
+    "crawler.net.guard.PrivateAddressMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.robots.StrictRobotsTxtMiddleware": 100,
+    "crawler.net.robots.StrictRobotsTxtMiddleware": 100,
 }
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.deadline.DeadlineDownloadHandler",
-    "https": "crawler.deadline.DeadlineDownloadHandler",
+    "http": "crawler.net.deadline.DeadlineDownloadHandler",
+    "https": "crawler.net.deadline.DeadlineDownloadHandler",
 }
-# Next to the engine: a page whose handling raised still ends its body (crawler/spidererrors.py).
+# Next to the engine: a page whose handling raised still ends its body (crawler/middlewares.py).
 SPIDER_MIDDLEWARES = {
-    "crawler.spidererrors.SettleBodyOnError": 10,
+    "crawler.middlewares.SettleBodyOnError": 10,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.StoragePipeline": 800,
+    "crawler.pipelines.storage.StoragePipeline": 800,
 }
 EXTENSIONS = {
-    "crawler.progress.ProgressExtension": 500,
+    "crawler.run.progress.ProgressExtension": 500,
 }
 
 GOVSOCIAL_ALLOW_PRIVATE = False
 # Static host map for offline tests, the demo and benchmarks (real crawls leave it empty):
 # {"www.a.de": "127.0.0.1"}; "*.zone" maps every name below zone, "" makes a name not exist.
-# See crawler/resolver.py.
+# See crawler/net/resolver.py.
 GOVSOCIAL_HOSTS: dict[str, str] = {}
 GOVSOCIAL_MAX_PAGES = 10
 # Processes that parse pages and run the detectors while this one crawls (0: in this process).
-# Unset: one per core, at most two; none on a single core (crawler/analysers.py).
+# Unset: one per core, at most two; none on a single core (crawler/analysis/pool.py).
 GOVSOCIAL_ANALYSIS_WORKERS: int | None = None
 # Bodies crawled at once; unset: 16 per concurrent request (crawler/limits.py). All per-body
 # state, queued requests and remembered robots.txt files are bounded by it.

@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import settings as govsocial_settings
 from crawler.items import BodyOutcome, PageItem
-from crawler.spidererrors import SettleBodyOnError
+from crawler.middlewares import SettleBodyOnError
 from crawler.spiders.bodies import BodiesSpider, BodyState
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit
 
+from crawler.detection.domains import url_domain
 from crawler.detection.page import ParsedPage
-from crawler.domains import url_domain
 
 # (pattern over the lower-cased link text + URL path, score). Several may add up.
 KEYWORD_SCORES: tuple[tuple[re.Pattern[str], int], ...] = tuple(

@@ -1,7 +1,7 @@
 """Everything the crawl learns from one HTML page, from a single parse: title, findings, links.
 
 Pure: text and URL in, a picklable :class:`PageAnalysis` out, so the same function runs in the
-crawl process or in an analysis worker (``crawler/analysers.py``).
+crawl process or in an analysis worker (``crawler/analysis/pool.py``).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from crawler.analysis.linkrank import Candidate, rank_links
 from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import FilterList
 from crawler.detection.findings import PageFindings
 from crawler.detection.page import ParsedPage
-from crawler.linkrank import Candidate, rank_links
 
 TITLE_MAX = 500
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
-from crawler.analysisworker import analyse_in_worker, ready, start_worker
+from crawler.analysis.page import PageAnalysis, analyse_page
+from crawler.analysis.worker import analyse_in_worker, ready, start_worker
 from crawler.detection.filterlists import FilterList, load_filter_list
 from crawler.limits import setting_count
-from crawler.pageanalysis import PageAnalysis, analyse_page
 
 WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
 FILTER_LISTS_SETTING = "GOVSOCIAL_FILTER_LISTS"  # paths of Adblock Plus lists to match

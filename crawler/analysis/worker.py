@@ -1,4 +1,4 @@
-"""What runs inside an analysis worker process (``crawler/analysers.py`` starts the pool).
+"""What runs inside an analysis worker process (``crawler/analysis/pool.py`` starts the pool).
 
 A spawned worker imports only this module and what it names: page analysis and filter lists,
 never Scrapy or Twisted. Importing Scrapy here made each worker weigh about 74 MB instead of
@@ -14,8 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from crawler.analysis.page import PageAnalysis, analyse_page
 from crawler.detection.filterlists import FilterList, load_filter_list
-from crawler.pageanalysis import PageAnalysis, analyse_page
 
 PARENT_CHECK_SECONDS = 0.5
 

@@ -9,10 +9,10 @@ from sqlalchemy.exc import DBAPIError
 
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
-from crawler.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.limits import BadSetting
-from crawler.runs import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
-from crawler.seeds import SeedFileError, SeedList, read_seeds
+from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
+from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
+from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
 from db.session import database_url, describe
 

@@ -9,9 +9,9 @@ import click
 
 from crawler.cli.options import db_option
 from crawler.cli.summary import print_summary
-from crawler.crawl import CrawlOptions, run_crawl
 from crawler.demo.server import SitesServer
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
+from crawler.run.crawl import CrawlOptions, run_crawl
 from db.session import database_url
 
 # Our own loopback server needs no politeness delays.

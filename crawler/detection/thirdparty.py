@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from crawler.detection.domains import registrable_domain
 from crawler.detection.findings import ThirdPartyHost
 from crawler.detection.page import ParsedPage
 from crawler.detection.trackers import CATALOGUE
 from crawler.detection.trackers.resources import page_resources
-from crawler.domains import registrable_domain
 
 
 def third_party_hosts(page: ParsedPage) -> list[ThirdPartyHost]:

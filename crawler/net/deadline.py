@@ -6,7 +6,7 @@ requests wait in the per-site queue after the middlewares, and only the handler 
 transfer really begins. A download past the deadline is refused (and recorded); one before it
 may take no longer than the time left.
 
-The handler also closes a finished body's idle keep-alive connections (crawler/connections.py).
+The handler also closes a finished body's idle keep-alive connections (crawler/net/connections.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.connections import SitePool, body_done
+from crawler.net.connections import SitePool, body_done
 
 BODY_TIMEOUT_SETTING = "GOVSOCIAL_BODY_TIMEOUT"
 IDLE_CONNECTION_SETTING = "GOVSOCIAL_IDLE_CONNECTION_TIMEOUT"
@@ -34,7 +34,7 @@ class BodyDeadlineExceeded(IgnoreRequest):
 class DeadlineDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP(S) handler, enforcing ``GOVSOCIAL_BODY_TIMEOUT`` seconds per body (0: off).
 
-    It also closes a body's idle connections when the body is done (crawler/connections.py),
+    It also closes a body's idle connections when the body is done (crawler/net/connections.py),
     and any other idle connection after ``GOVSOCIAL_IDLE_CONNECTION_TIMEOUT`` seconds.
     """
 

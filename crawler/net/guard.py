@@ -58,7 +58,7 @@ def refusal_reason(url: str) -> str | None:
 class PrivateAddressMiddleware:
     """Downloader middleware refusing requests whose host is, or resolves to, a private address.
 
-    The resolver (``crawler.resolver.GuardedResolver``) enforces the same rule when the
+    The resolver (``crawler.net.resolver.GuardedResolver``) enforces the same rule when the
     connection is made; checking here first is what lets the refusal be recorded as such.
     """
 

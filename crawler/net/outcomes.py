@@ -15,9 +15,9 @@ from scrapy.exceptions import (
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 
-from crawler.deadline import BodyDeadlineExceeded
-from crawler.netguard import PrivateAddressLookupError, PrivateAddressRefused
-from crawler.robots import RobotsTxtUnavailable
+from crawler.net.deadline import BodyDeadlineExceeded
+from crawler.net.guard import PrivateAddressLookupError, PrivateAddressRefused
+from crawler.net.robots import RobotsTxtUnavailable
 
 OK = "ok"
 HTTP_ERROR = "http_error"

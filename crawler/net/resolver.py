@@ -21,7 +21,7 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
-from crawler.netguard import ALLOW_PRIVATE_SETTING, PrivateAddressLookupError, is_public_address
+from crawler.net.guard import ALLOW_PRIVATE_SETTING, PrivateAddressLookupError, is_public_address
 
 HOSTS_SETTING = "GOVSOCIAL_HOSTS"
 

@@ -10,8 +10,8 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import DBAPIError
 
 from crawler.items import BodyOutcome, PageItem
+from crawler.pipelines.writer import RunWriter
 from db.session import make_engine, make_sessionmaker
-from db.writer import RunWriter
 
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"

@@ -8,24 +8,17 @@ costs the crawl no more memory than a short one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, exists, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.seeds import Seed
+from crawler.seeds.seedfile import Seed
+from crawler.spiders.inputs import Homepage
 from db.models import BodyVisit, RunBody
 
 # Rows per query: large enough that the queries cost nothing next to the crawl, small enough
 # that a page of them is a few hundred KB at most.
 PAGE_SIZE = 500
-
-
-class Homepage(NamedTuple):
-    """Where the crawl of one body starts."""
-
-    body_id: str
-    url: str
 
 
 def record_run_bodies(session: Session, run_id: int, seeds: Iterable[Seed]) -> None:

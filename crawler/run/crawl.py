@@ -14,26 +14,24 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import DBAPIError
 
 from crawler import settings as default_settings
-from crawler.analysers import FILTER_LISTS_SETTING, WORKERS_SETTING, analysis_workers
-from crawler.deadline import BODY_TIMEOUT_SETTING
+from crawler.analysis.pool import FILTER_LISTS_SETTING, WORKERS_SETTING, analysis_workers
 from crawler.limits import (
     lift_open_files_limit,
     max_open_bodies,
     open_bodies_room,
     wanted_open_bodies,
 )
-from crawler.netguard import ALLOW_PRIVATE_SETTING
-from crawler.pipelines import (
+from crawler.net.deadline import BODY_TIMEOUT_SETTING
+from crawler.net.guard import ALLOW_PRIVATE_SETTING
+from crawler.net.resolver import HOSTS_SETTING
+from crawler.pipelines.storage import (
     DATABASE_ERROR,
     DATABASE_ERROR_STAT,
     DB_URL_SETTING,
     RUN_ID_SETTING,
 )
-from crawler.progress import PROGRESS_SETTING, TOTAL_SETTING
-from crawler.resolver import HOSTS_SETTING
-from crawler.resume import StoredBody, load_partial_bodies
-from crawler.runbodies import count_remaining, remaining_homepages
-from crawler.runs import (
+from crawler.run.bodies import count_remaining, remaining_homepages
+from crawler.run.lifecycle import (
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
     finish_run,
@@ -41,8 +39,11 @@ from crawler.runs import (
     resume_run,
     start_run,
 )
-from crawler.seeds import SeedList, read_seeds
+from crawler.run.progress import PROGRESS_SETTING, TOTAL_SETTING
+from crawler.run.resume import load_partial_bodies
+from crawler.seeds.seedfile import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
+from crawler.spiders.inputs import StoredBody
 from db.migrate import ensure_current
 from db.models import FAILED, FINISHED, INTERRUPTED, CrawlRun
 from db.session import make_engine, make_sessionmaker

@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tupl
 from sqlalchemy.orm import Session
 
 from crawler import __version__
-from crawler.runbodies import has_run_bodies, record_run_bodies
-from crawler.seeds import Seed, SeedList
+from crawler.run.bodies import has_run_bodies, record_run_bodies
+from crawler.seeds.seedfile import Seed, SeedList
 from db.models import (
     FINISHED,
     INTERRUPTED,

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.spiders.inputs import StoredBody
 from db.models import BodyVisit, PageFetch, RunBody
-
-
-@dataclass(frozen=True, slots=True)
-class StoredBody:
-    """The pages stored for a body that was under way when its run stopped."""
-
-    urls: frozenset[str]
-    pages_ok: int
-    homepage_error: str | None
 
 
 def load_partial_bodies(session: Session, run_id: int) -> dict[str, StoredBody]:
     """The stored pages of the run's bodies that have pages but no outcome yet.
 
     Bodies with an outcome are skipped by the crawl's source of homepages
-    (``crawler.runbodies.remaining_homepages``), so none of their ids is held here.
+    (``crawler.run.bodies.remaining_homepages``), so none of their ids is held here.
     """
     pages = session.execute(
         select(PageFetch.body_id, PageFetch.url, PageFetch.error).where(

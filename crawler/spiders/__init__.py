@@ -1,1 +1,2 @@
-"""Spiders: they fetch; detection and storage happen in the pipelines."""
+"""Spiders: they fetch each body's homepage and ranked same-site pages and settle its outcome;
+analysis runs in ``crawler.analysis``, storage in ``crawler.pipelines``."""

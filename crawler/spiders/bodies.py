@@ -16,24 +16,23 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.analysers import (
+from crawler.analysis.linkrank import Candidate
+from crawler.analysis.pool import (
     ANALYSIS_FAILED,
     FILTER_LISTS_SETTING,
     AnalysisFailed,
     PageAnalyser,
     analysis_workers,
 )
-from crawler.connections import body_done
-from crawler.deadline import DEADLINE_META
-from crawler.domains import url_domain
+from crawler.detection.domains import url_domain
 from crawler.items import BodyOutcome, PageItem
 from crawler.limits import OPEN_BODIES_PER_REQUEST, max_open_bodies
-from crawler.linkrank import Candidate
-from crawler.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
-from crawler.resume import StoredBody
-from crawler.runbodies import Homepage
+from crawler.net.connections import body_done
+from crawler.net.deadline import DEADLINE_META
+from crawler.net.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
+from crawler.net.sniff import analysis_source, binary_kind, fitting_encoding
 from crawler.settings import CONCURRENT_REQUESTS
-from crawler.sniff import analysis_source, binary_kind, fitting_encoding
+from crawler.spiders.inputs import Homepage, StoredBody
 from db.models import utcnow
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

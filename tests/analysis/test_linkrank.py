@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crawler.analysis.linkrank import crawlable, rank_links, score_link
 from crawler.detection.page import ParsedPage
-from crawler.linkrank import crawlable, rank_links, score_link
 
 PAGE = """<html><body>
 <main>

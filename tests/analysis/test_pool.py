@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.analysers import AnalysisFailed, PageAnalyser, default_workers
-from crawler.pageanalysis import PageAnalysis, analyse_page
+from crawler.analysis.page import PageAnalysis, analyse_page
+from crawler.analysis.pool import AnalysisFailed, PageAnalyser, default_workers
 
 AHLEN = "de_stadt-ahlen.html"
 AHLEN_URL = (
@@ -125,7 +125,7 @@ def test_one_worker_per_core_at_most_two_and_none_on_one_core() -> None:
 def test_a_worker_imports_neither_scrapy_nor_twisted() -> None:
     """What a spawned worker imports decides its size: with Scrapy it weighed 74 MB, not ~47."""
     code = (
-        "import sys, crawler.analysisworker, crawler.cli\n"
+        "import sys, crawler.analysis.worker, crawler.cli\n"
         "roots = {name.split('.')[0] for name in sys.modules}\n"
         "print(sorted(roots & {'scrapy', 'twisted', 'sqlalchemy'}))"
     )

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from scrapy.settings import Settings
 
 from crawler.cli import main
-from crawler.crawl import check_settings
+from crawler.run.crawl import check_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -181,7 +181,10 @@ def test_a_body_done_closes_its_idle_connections(served_web: ServedWeb, tmp_path
     # The crawl takes a few seconds: without closing by body, each site's keep-alive connection
     # would wait out its 15 s idle timeout, and none would be closed before the crawl ends.
     stats_file = tmp_path / "stats.json"
-    extensions = {"benchmarks.statsfile.StatsFile": 0, "crawler.progress.ProgressExtension": 500}
+    extensions = {
+        "benchmarks.statsfile.StatsFile": 0,
+        "crawler.run.progress.ProgressExtension": 500,
+    }
     result = govsocial(
         *served_web.crawl_args(
             tmp_path,
@@ -205,7 +208,7 @@ def test_a_page_whose_handling_raises_still_ends_its_body(
     # One body open at a time: a body left unsettled would stop the crawl for good.
     db_url = f"sqlite:///{tmp_path / 'broken.sqlite'}"
     middlewares = {
-        "crawler.spidererrors.SettleBodyOnError": 10,  # -s replaces the whole setting
+        "crawler.middlewares.SettleBodyOnError": 10,  # -s replaces the whole setting
         "tests.e2e.faultymiddleware.BreakPagesOfHosts": 950,
     }
     result = govsocial(

@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine
 
 from crawler.cli import main
-from crawler.netguard import PrivateAddressMiddleware, PrivateAddressRefused
+from crawler.net.guard import PrivateAddressMiddleware, PrivateAddressRefused
 from tests.e2e.conftest import govsocial
 from tests.faults.conftest import FaultWeb, crawl_args, rows, write_seeds
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.runs import CrawlAlreadyRunning, start_run
-from crawler.seeds import SeedList, read_seeds
+from crawler.run.lifecycle import CrawlAlreadyRunning, start_run
+from crawler.seeds.seedfile import SeedList, read_seeds
 from db.migrate import ensure_current
 from db.models import INTERRUPTED, RUNNING, CrawlRun, utcnow
 from db.session import make_engine, make_sessionmaker

@@ -9,7 +9,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 from twisted.internet.task import Clock
 
-from crawler.connections import SitePool, body_done
+from crawler.net.connections import SitePool, body_done
 from crawler.spiders.bodies import BodiesSpider, BodyState
 
 

@@ -9,7 +9,7 @@ from scrapy.core.downloader import Slot
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as govsocial_settings
-from crawler.downloader import SLOT_IDLE_SECONDS, PromptSlotGcDownloader
+from crawler.net.downloader import SLOT_IDLE_SECONDS, PromptSlotGcDownloader
 
 
 @pytest.fixture
@@ -43,5 +43,5 @@ def test_recent_waiting_and_busy_slots_are_kept(downloader: PromptSlotGcDownload
 
 
 def test_the_crawl_uses_it() -> None:
-    assert govsocial_settings.DOWNLOADER == "crawler.downloader.PromptSlotGcDownloader"
+    assert govsocial_settings.DOWNLOADER == "crawler.net.downloader.PromptSlotGcDownloader"
     assert PromptSlotGcDownloader._SLOT_GC_INTERVAL == SLOT_IDLE_SECONDS

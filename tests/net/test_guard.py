@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.netguard import is_public_address, refusal_reason
+from crawler.net.guard import is_public_address, refusal_reason
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.testing import MemoryReactorClock
 from twisted.python.failure import Failure
 
-from crawler.resolver import GuardedResolver, static_address
+from crawler.net.resolver import GuardedResolver, static_address
 
 HOSTS = {
     "www.a.de": "10.0.0.1",

@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.robots import StrictRobotsTxtMiddleware
+from crawler.net.robots import StrictRobotsTxtMiddleware
 
 MAX_PARSERS = 64  # for 16 open bodies, at two sites per body, kept in a list twice that long
 

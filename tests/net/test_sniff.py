@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.sniff import analysis_source, binary_kind, fitting_encoding
+from crawler.net.sniff import analysis_source, binary_kind, fitting_encoding
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,13 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import Engine, delete, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.crawl import CrawlOptions, run_crawl
-from crawler.progress import TOTAL_SETTING
-from crawler.runbodies import Homepage, count_remaining, remaining_homepages
-from crawler.runs import resume_run, start_run
-from crawler.seeds import SeedList, read_seeds
+from crawler.run.bodies import count_remaining, remaining_homepages
+from crawler.run.crawl import CrawlOptions, run_crawl
+from crawler.run.lifecycle import resume_run, start_run
+from crawler.run.progress import TOTAL_SETTING
+from crawler.seeds.seedfile import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
+from crawler.spiders.inputs import Homepage
 from db.migrate import ensure_current
 from db.models import INTERRUPTED, BodyVisit, CrawlRun, RunBody
 from db.session import make_engine, make_sessionmaker
@@ -208,7 +209,7 @@ def test_the_crawl_hands_the_spider_a_lazy_database_source(
         def start(self) -> None:
             handed["first"] = next(handed["homepages"])
 
-    monkeypatch.setattr("crawler.crawl.CrawlerProcess", FakeProcess)
+    monkeypatch.setattr("crawler.run.crawl.CrawlerProcess", FakeProcess)
     seeds = write_seeds(tmp_path / "seeds.csv", SEED_ORDER)
     run_crawl(CrawlOptions(seeds=seeds, db_url=sqlite_url, progress=False))
     assert isinstance(handed["homepages"], Generator)

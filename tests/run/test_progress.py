@@ -8,7 +8,7 @@ import pytest
 
 from crawler.detection.findings import Evidence, PageFindings, SocialLink
 from crawler.items import BodyOutcome, PageItem
-from crawler.progress import ProgressExtension
+from crawler.run.progress import ProgressExtension
 from db.models import utcnow
 
 
@@ -43,6 +43,6 @@ def test_counts_pages_findings_errors_and_bodies() -> None:
 def test_without_a_terminal_a_final_line_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     extension = ProgressExtension(total=1, live=False)
     extension.item_scraped(outcome("1", True))
-    with caplog.at_level(logging.INFO, logger="crawler.progress"):
+    with caplog.at_level(logging.INFO, logger="crawler.run.progress"):
         extension.spider_closed()
     assert "crawl finished: bodies 1/1 (1 reachable)" in caplog.text

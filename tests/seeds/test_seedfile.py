@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.seeds import SeedFileError, check_url, read_seeds
+from crawler.seeds.seedfile import SeedFileError, check_url, read_seeds
 
 GOOD = (
     "id,name,url,kind,state,population,website_source\n"

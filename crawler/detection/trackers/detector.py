@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml.etree import _Element
 
+from crawler.detection.domains import registrable_domain
 from crawler.detection.findings import Evidence, TrackerHit
 from crawler.detection.page import InlineCode, ParsedPage
 from crawler.detection.trackers.catalogue import (
@@ -21,7 +22,6 @@ from crawler.detection.trackers.catalogue import (
     UrlRule,
 )
 from crawler.detection.trackers.resources import Resource, page_resources, script_is_inert
-from crawler.domains import registrable_domain
 
 # Block comments and whole-line // comments: commented-out snippets must not count.
 _JS_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
