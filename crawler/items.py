@@ -23,6 +23,61 @@ class PageItem:
     title: str | None = None
     error: str | None = None
     findings: PageFindings | None = field(default=None, repr=False)
+    # What a browser did with the page (--render); stored with the page, in the same transaction.
+    render: PageRender | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedRequest:
+    """A request the browser made (or was refused) while the page loaded, before any consent."""
+
+    url: str
+    host: str
+    method: str
+    resource_type: str  # Chromium's: document, script, image, xhr, fetch, ...
+    status: int | None  # None: no answer (refused, failed, or a leaf not downloaded)
+    third_party: bool  # outside the page's registrable domain
+    # Why the crawl stopped it ("private_address", "not_downloaded") or why it failed.
+    blocked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCookie:
+    """A cookie the page's browser context held after the wait, or one it refused."""
+
+    name: str
+    domain: str
+    path: str
+    lifetime_days: float | None  # None: a session cookie
+    http_only: bool
+    secure: bool
+    same_site: str | None
+    third_party: bool
+    set_by: str  # "header", "script", or "unknown"
+    refused: str | None = None  # the browser's reason, for a Set-Cookie it did not store
+
+
+@dataclass(frozen=True, slots=True)
+class StorageKey:
+    """A key the page left in its origin's localStorage or sessionStorage."""
+
+    area: str  # "local" or "session"
+    key: str
+
+
+@dataclass(slots=True)
+class PageRender:
+    """What headless Chromium loaded, requested and stored for one page, nothing clicked."""
+
+    url: str
+    final_url: str | None = None
+    error: str | None = None  # "render_failed: <reason>"
+    duration_ms: int | None = None
+    requests: tuple[RenderedRequest, ...] = ()
+    cookies: tuple[RenderedCookie, ...] = ()
+    storage: tuple[StorageKey, ...] = ()
+    # The rendered DOM run through the detectors, trackers also matched against the requests.
+    findings: PageFindings | None = field(default=None, repr=False)
 
 
 @dataclass(slots=True)

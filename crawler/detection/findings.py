@@ -56,6 +56,9 @@ class TrackerHit:
     ids: tuple[str, ...]
     consent_gated: bool
     evidence: Evidence
+    # Where it was seen: "markup" (static or rendered HTML), "requests" (what a browser asked
+    # for) or "markup+requests". A hit gated in the markup yet requested loaded before consent.
+    seen_in: str = "markup"
 
 
 @dataclass(frozen=True, slots=True)
