@@ -11,11 +11,15 @@ API::
     lists = [load_filter_list(Path("easyprivacy.txt"))]   # once per crawl, not per page
     lists[0].name, lists[0].version, lists[0].rule_count  # from "! Title:" / "! Version:"
     hits = match_filter_lists(page, lists)                # -> list[FilterListHit]
+    hits = match_filter_lists(page, lists, requests)      # a rendered page: its requests too
 
 Each resource the page loads (``trackers.resources`` kind ``loaded``: scripts, images, frames,
 stylesheets, media, inline-style URLs) is checked once per list with its request type
 (``script``, ``image``, ``subdocument``, ``stylesheet``, ``media``, ``object``, ``font``,
 ``other``) and the page URL as source, so ``$third-party`` and ``$script`` options apply.
+A rendered page's requests (``trackers.resources.requested_resources``) are checked after them
+with Chromium's resource type in the engine's terms (``xhr`` and ``fetch`` as
+``xmlhttprequest``, a frame's ``document`` as ``subdocument``).
 Exception rules (``@@``) win as in browsers. A list without a ``! Version:`` header is
 versioned by the SHA-256 of its text (``sha256:<12 hex>``), so stored hits stay traceable.
 """
@@ -24,14 +28,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from crawler.detection.findings import FilterListHit
 from crawler.detection.page import ParsedPage
 from crawler.detection.trackers import CATALOGUE
-from crawler.detection.trackers.resources import page_resources
+from crawler.detection.trackers.resources import Resource, page_resources
 
 _HEADER = re.compile(r"^!\s*(Title|Version)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _COSMETIC_MARKERS = ("##", "#@#", "#?#", "#$#", "#%#")
@@ -94,19 +100,21 @@ def load_filter_list(path: Path) -> FilterList:
     return parse_filter_list(path.read_text(encoding="utf-8"), default_name=path.name)
 
 
-def match_filter_lists(page: ParsedPage, lists: list[FilterList]) -> list[FilterListHit]:
+def match_filter_lists(
+    page: ParsedPage, lists: list[FilterList], requests: Iterable[Resource] = ()
+) -> list[FilterListHit]:
     """One hit per list and resource URL that a blocking rule (and no exception) matches."""
     if not lists:
         return []
-    requests = {
+    checked = {
         (resource.url, resource.request_type): None
-        for resource in page_resources(page, CATALOGUE.consent_marker_prefixes)
-        if resource.kind == "loaded"
+        for resource in chain(page_resources(page, CATALOGUE.consent_marker_prefixes), requests)
+        if resource.kind in ("loaded", "requested")
     }
     hits: list[FilterListHit] = []
     for filter_list in lists:
         matched_urls: set[str] = set()
-        for url, request_type in requests:
+        for url, request_type in checked:
             if url in matched_urls:
                 continue
             result = filter_list.engine.check_network_urls(url, page.url, request_type)

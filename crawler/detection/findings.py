@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 LinkKind = Literal["profile", "share", "content", "embed"]
 
 EVIDENCE_VALUE_MAX = 500
+
+
+class RequestedUrl(NamedTuple):
+    """A request a browser made while rendering a page: its URL and Chromium's resource type.
+
+    The type is Chromium's (``document``, ``script``, ``image``, ``xhr``, ``fetch``, ``ping``,
+    ``stylesheet``, ``font``, ``media``, ``other``, ...); detection reads it, never fetches.
+    """
+
+    url: str
+    resource_type: str
 
 
 @dataclass(frozen=True, slots=True)

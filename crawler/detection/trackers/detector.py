@@ -1,12 +1,16 @@
-"""Match a parsed page against the tracker catalogue: resource URLs, inline scripts, elements."""
+"""Match a parsed page against the tracker catalogue: resource URLs, inline scripts, elements.
+
+A rendered page brings the URLs its browser requested as well; they are matched with the same
+URL rules as the page's resources, so a tracker injected at run time is found the same way.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from lxml.etree import _Element
 
@@ -46,9 +50,9 @@ def _host_suffixes(host: str) -> Iterator[str]:
         yield ".".join(labels[start:])
 
 
-def _same_site(host: str, page: ParsedPage) -> bool:
+def _same_site(host: str, page_url: str) -> bool:
     """True when ``host`` shares the page's registrable domain (a first-party resource)."""
-    page_host = (urlsplit(page.url).hostname or "").rstrip(".")
+    page_host = (urlsplit(page_url).hostname or "").rstrip(".")
     return registrable_domain(host) == registrable_domain(page_host)
 
 
@@ -63,22 +67,46 @@ class _Occurrence:
     spec: TrackerSpec
     evidence: Evidence
     gated: bool
+    in_markup: bool
+    requested: bool = False
     ids: dict[str, None] = field(default_factory=dict)
+
+    @property
+    def seen_in(self) -> str:
+        """``markup``, ``requests`` or ``markup+requests``."""
+        if not self.requested:
+            return "markup"
+        return "markup+requests" if self.in_markup else "requests"
 
 
 class _Hits:
-    """Collects occurrences per tracker id: first evidence kept, ids merged, gating AND-ed."""
+    """Collects occurrences per tracker id: first evidence kept, ids merged, gating AND-ed.
+
+    Markup is added before requests, so a tracker seen in both keeps its markup evidence and
+    its gating reflects the markup alone: a request never ungates it, it only adds ``requests``
+    to where the tracker was seen.
+    """
 
     def __init__(self, page: ParsedPage) -> None:
         self.page = page
         self.by_id: dict[str, _Occurrence] = {}
 
-    def add(self, spec: TrackerSpec, evidence: Evidence, gated: bool, ids: Iterable[str]) -> None:
+    def add(
+        self,
+        spec: TrackerSpec,
+        evidence: Evidence,
+        gated: bool,
+        ids: Iterable[str],
+        requested: bool = False,
+    ) -> None:
         occurrence = self.by_id.get(spec.id)
         if occurrence is None:
-            occurrence = self.by_id[spec.id] = _Occurrence(spec, evidence, gated)
-        else:
+            occurrence = self.by_id[spec.id] = _Occurrence(
+                spec, evidence, gated, in_markup=not requested
+            )
+        elif not requested:
             occurrence.gated = occurrence.gated and gated
+        occurrence.requested = occurrence.requested or requested
         for found in ids:
             occurrence.ids.setdefault(found, None)
 
@@ -94,6 +122,7 @@ class _Hits:
                 ids=tuple(o.ids),
                 consent_gated=o.gated,
                 evidence=o.evidence,
+                seen_in=o.seen_in,
             )
             for _, o in sorted(self.by_id.items())
         ]
@@ -106,7 +135,9 @@ def _extract(patterns: tuple[IdPattern, ...], text: str, page: ParsedPage) -> It
             yield page.resolve(value) if id_pattern.resolve_url else value
 
 
-def _attribute_ids(spec: TrackerSpec, element: _Element, page: ParsedPage) -> Iterator[str]:
+def _attribute_ids(spec: TrackerSpec, element: _Element | None, page: ParsedPage) -> Iterator[str]:
+    if element is None:  # a requested URL: no element, so no attribute carries an id
+        return
     for id_pattern in spec.id_patterns_from("attribute"):
         value = element.get(id_pattern.attribute or "")
         if value:
@@ -135,8 +166,12 @@ class TrackerMatcher:
                 by_attribute.setdefault(dom_rule.attribute, []).append((spec, dom_rule))
         self.dom_tags = tuple(self.dom_by_tag)
 
-    def detect(self, page: ParsedPage) -> list[TrackerHit]:
-        """Every catalogued technology the page loads or holds back for consent."""
+    def detect(self, page: ParsedPage, requests: Sequence[Resource] = ()) -> list[TrackerHit]:
+        """Every catalogued technology the page loads or holds back for consent.
+
+        ``requests``: what a browser requested for the page (``requested_resources``), matched
+        after the markup with the same URL rules.
+        """
         hits = _Hits(page)
         for resource in page_resources(page, self.catalogue.consent_marker_prefixes):
             if resource.kind in ("loaded", "parked"):
@@ -145,6 +180,8 @@ class TrackerMatcher:
         if self.dom_tags:
             for element in page.root.iter(*self.dom_tags):
                 self._match_element(element, hits)
+        for request in requests:
+            self._match_resource(request, hits)
         self._collect_page_wide_ids(page, codes, hits)
         return hits.results()
 
@@ -161,35 +198,45 @@ class TrackerMatcher:
                 for found in _extract(patterns, text, page):
                     occurrence.ids.setdefault(found, None)
 
-    def _url_rules(self, resource: Resource) -> Iterator[tuple[TrackerSpec, UrlRule, str]]:
+    def _url_rules(self, host: str, path: str) -> Iterator[tuple[TrackerSpec, UrlRule, str]]:
         """Candidate rules with the host suffix or path segment that selected them."""
-        for suffix in _host_suffixes(resource.host):
+        for suffix in _host_suffixes(host):
             for spec, rule in self.by_host.get(suffix, ()):
                 yield spec, rule, suffix
         if self.by_segment:
-            for segment in set(resource.parts.path.split("/")):
+            # dict.fromkeys, not set: the same URL then matches in the same order in every process.
+            for segment in dict.fromkeys(path.split("/")):
                 for spec, rule in self.by_segment.get(segment, ()):
                     yield spec, rule, segment
 
-    def _match_resource(self, resource: Resource, hits: _Hits) -> None:
-        host, parts = resource.host, resource.parts
-        for spec, rule, matched in self._url_rules(resource):
+    def match_url(
+        self, parts: SplitResult, host: str, page_url: str
+    ) -> Iterator[tuple[TrackerSpec, str]]:
+        """Entries whose URL rules match a URL, with the label of the rule that matched.
+
+        ``parts`` and ``host`` are the URL split and its lower-case host; ``page_url`` decides
+        what is first party. No element is needed: the same rules serve a page's resources and
+        the URLs its browser requested.
+        """
+        for spec, rule, matched in self._url_rules(host, parts.path):
             if rule.not_hosts and _on_hosts(host, rule.not_hosts):
                 continue
             if rule.path and not rule.path.search(parts.path):
                 continue
             if rule.query and not rule.query.search(parts.query):
                 continue
-            if rule.first_party and not _same_site(host, hits.page):
+            if rule.first_party and not _same_site(host, page_url):
                 continue
-            evidence = Evidence.of(
-                resource.tag, resource.attribute, resource.url, rule.label(matched)
-            )
+            yield spec, rule.label(matched)
+
+    def _match_resource(self, resource: Resource, hits: _Hits) -> None:
+        for spec, label in self.match_url(resource.parts, resource.host, hits.page.url):
+            evidence = Evidence.of(resource.tag, resource.attribute, resource.url, label)
             ids = [
                 *_extract(spec.id_patterns_from("url"), resource.url, hits.page),
                 *_attribute_ids(spec, resource.element, hits.page),
             ]
-            hits.add(spec, evidence, resource.gated, ids)
+            hits.add(spec, evidence, resource.gated, ids, resource.kind == "requested")
 
     def _match_script(self, script: InlineCode, hits: _Hits) -> str | None:
         """Match one inline script; returns its comment-free text if it had to be computed."""

@@ -11,21 +11,25 @@ three agree on what counts as "loaded by the page":
   an embed back. On a loading element it is gated only when a consent marker is present (plain
   lazy loading fetches it anyway); on any other element (a two-click placeholder) it is gated.
 Plain ``<a href>`` links are outbound navigation, not resources, and are never listed.
+
+A rendered page adds a fifth kind, ``requested``: what the browser asked for while the page
+loaded (``requested_resources``), whether or not the DOM still names it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import SplitResult, urlsplit
 
 from lxml.etree import _Element
 
+from crawler.detection.findings import RequestedUrl
 from crawler.detection.page import ParsedPage, UrlRef
 
-ResourceKind = Literal["loaded", "hint", "form", "parked"]
+ResourceKind = Literal["loaded", "hint", "form", "parked", "requested"]
 
 # The attribute through which each loading element fetches, with the request type adblock
 # engines use for it (https://github.com/brave/adblock-rust request types).
@@ -55,6 +59,23 @@ _LINK_REL_TYPES = {
     "modulepreload": "script",
 }
 _PRELOAD_AS_TYPES = {"script": "script", "style": "stylesheet", "font": "font", "image": "image"}
+# Chromium's resource types as adblock engines name them. A document other than the page's own
+# is a frame's; fetch and EventSource requests are treated as XMLHttpRequests, as uBlock Origin
+# does; any other type is "other".
+_CHROMIUM_REQUEST_TYPES = {
+    "document": "subdocument",
+    "script": "script",
+    "stylesheet": "stylesheet",
+    "image": "image",
+    "font": "font",
+    "media": "media",
+    "texttrack": "media",
+    "xhr": "xmlhttprequest",
+    "fetch": "xmlhttprequest",
+    "eventsource": "xmlhttprequest",
+    "websocket": "websocket",
+    "ping": "ping",
+}
 _HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
 _NO_FETCH_PREFIXES = ("about:", "data:", "javascript:", "blob:", "mailto:", "tel:")
 
@@ -79,7 +100,11 @@ _CSS_URL = re.compile(r"""url\(\s*["']?([^"'()\s]+)["']?\s*\)""", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """One URL the page loads, hints, submits to or parks, with where it was found."""
+    """One URL the page loads, hints, submits to, parks or requested, with where it was found.
+
+    A requested URL has no element: its ``tag`` is ``"request"`` and its ``attribute`` the
+    browser's resource type.
+    """
 
     kind: ResourceKind
     url: str
@@ -89,7 +114,7 @@ class Resource:
     attribute: str | None
     request_type: str
     gated: bool
-    element: _Element = field(repr=False, compare=False)
+    element: _Element | None = field(repr=False, compare=False)
 
 
 def script_is_inert(element: _Element) -> bool:
@@ -241,3 +266,32 @@ def page_resources(page: ParsedPage, marker_prefixes: tuple[str, ...] = ()) -> l
         resources.extend(_style_resources(page))
         cache[marker_prefixes] = resources
     return cache[marker_prefixes]
+
+
+def _without_fragment(url: str) -> str:
+    return url.partition("#")[0]
+
+
+def requested_resources(page: ParsedPage, requested: Iterable[RequestedUrl]) -> list[Resource]:
+    """The browser's requests as resources, sorted by URL and type, each once.
+
+    Left out: the page's own document and whatever is not an http(s) URL with a host
+    (``data:``, ``blob:``, ...). Sorting makes the findings independent of the order in which
+    the browser happened to send its requests.
+    """
+    own = _without_fragment(page.url)
+    resources: list[Resource] = []
+    for url, resource_type in sorted(set(requested)):
+        if _without_fragment(url) == own:
+            continue
+        web = _web_parts(url)
+        if web is None:
+            continue
+        parts, host = web
+        request_type = _CHROMIUM_REQUEST_TYPES.get(resource_type, "other")
+        resources.append(
+            Resource(
+                "requested", url, parts, host, "request", resource_type, request_type, False, None
+            )
+        )
+    return resources
