@@ -39,6 +39,8 @@ class RenderedRequest:
     third_party: bool  # outside the page's registrable domain
     # Why the crawl stopped it ("private_address", "not_downloaded") or why it failed.
     blocked: str | None = None
+    # The page's own document or a redirect hop to it: the page, not something it loads.
+    navigation: bool = False
 
 
 @dataclass(frozen=True, slots=True)

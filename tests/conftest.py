@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from crawler.render.config import find_chromium, playwright_installed
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("GOVSOCIAL_SHARED", REPO_ROOT.parent / "shared"))
 
@@ -103,3 +105,23 @@ def any_db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("postgres_database"))
+
+
+def _render_missing() -> str | None:
+    if not playwright_installed():
+        return "the render extra (scrapy-playwright, playwright) is not installed"
+    if find_chromium(os.environ.get("GOVSOCIAL_CHROMIUM")) is None:
+        return "no Chromium on PATH (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``render`` drive the real Chromium: they skip, with the reason, only where it
+    or Playwright is absent and ``GOVSOCIAL_TEST_RENDER`` is unset (CI sets it, so there a
+    missing browser fails them)."""
+    reason = _render_missing()
+    if reason is None or os.environ.get("GOVSOCIAL_TEST_RENDER"):
+        return
+    for item in items:
+        if item.get_closest_marker("render") is not None:
+            item.add_marker(pytest.mark.skip(reason=f"{reason}; GOVSOCIAL_TEST_RENDER is unset"))

@@ -6,7 +6,7 @@ crawl process or in an analysis worker (``crawler/analysis/pool.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crawler.analysis.linkrank import Candidate, rank_links
@@ -14,6 +14,8 @@ from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import FilterList
 from crawler.detection.findings import PageFindings
 from crawler.detection.page import ParsedPage
+from crawler.detection.rendered import RequestedUrl, detect_rendered
+from crawler.items import RenderedRequest
 
 TITLE_MAX = 500
 
@@ -50,3 +52,22 @@ def page_title(page: ParsedPage) -> str | None:
         text = " ".join("".join(element.itertext()).split())
         return text[:TITLE_MAX] or None
     return None
+
+
+def analyse_rendered(
+    html: str | bytes,
+    url: str,
+    requested: Sequence[RequestedUrl],
+    filter_lists: Sequence[FilterList] = (),
+) -> PageFindings:
+    """The findings of a rendered page: its DOM, and the URLs the browser requested for it."""
+    return detect_rendered(ParsedPage.from_html(html, url), requested, filter_lists)
+
+
+def requested_urls(requests: Iterable[RenderedRequest]) -> list[RequestedUrl]:
+    """What the browser requested for a page, less the page itself and its redirect hops."""
+    return [
+        RequestedUrl(request.url, request.resource_type)
+        for request in requests
+        if not request.navigation
+    ]

@@ -16,16 +16,24 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TypeVar
 
 from scrapy.settings import BaseSettings
 
-from crawler.analysis.page import PageAnalysis, analyse_page
-from crawler.analysis.worker import analyse_in_worker, ready, start_worker
+from crawler.analysis.page import PageAnalysis, analyse_page, analyse_rendered, requested_urls
+from crawler.analysis.worker import (
+    analyse_in_worker,
+    analyse_rendered_in_worker,
+    ready,
+    start_worker,
+)
 from crawler.detection.filterlists import FilterList, load_filter_list
+from crawler.detection.findings import PageFindings
+from crawler.items import RenderedRequest
 from crawler.limits import setting_count
 
 WORKERS_SETTING = "GOVSOCIAL_ANALYSIS_WORKERS"
@@ -34,6 +42,7 @@ ANALYSIS_FAILED = "analysis_failed"
 DEFAULT_WORKERS_MAX = 2
 
 logger = logging.getLogger(__name__)
+_Result = TypeVar("_Result")
 
 
 def analysis_workers(settings: BaseSettings) -> int:
@@ -96,9 +105,22 @@ class PageAnalyser:
         worker died."""
         if self._pool is None:
             return analyse_page(html, url, site_domains, self.filter_lists)
+        return await self._in_worker(analyse_in_worker, html, url, site_domains)
+
+    async def analyse_rendered(
+        self, html: str | bytes, url: str, requests: Sequence[RenderedRequest]
+    ) -> PageFindings:
+        """The findings of a rendered DOM and the requests the browser made for it."""
+        requested = requested_urls(requests)
+        if self._pool is None:
+            return analyse_rendered(html, url, requested, self.filter_lists)
+        return await self._in_worker(analyse_rendered_in_worker, html, url, requested)
+
+    async def _in_worker(self, task: Callable[..., _Result], *args: object) -> _Result:
         pool = self._pool
+        assert pool is not None
         try:
-            future = pool.submit(analyse_in_worker, html, url, site_domains)
+            future = pool.submit(task, *args)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool as error:
             if self._pool is pool:

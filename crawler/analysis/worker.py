@@ -14,8 +14,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.analysis.page import PageAnalysis, analyse_page
+from crawler.analysis.page import PageAnalysis, analyse_page, analyse_rendered
 from crawler.detection.filterlists import FilterList, load_filter_list
+from crawler.detection.findings import PageFindings
+from crawler.detection.rendered import RequestedUrl
 
 PARENT_CHECK_SECONDS = 0.5
 
@@ -49,3 +51,10 @@ def analyse_in_worker(
 ) -> PageAnalysis:
     """:func:`analyse_page` with this worker's filter lists."""
     return analyse_page(html, url, site_domains, _filter_lists)
+
+
+def analyse_rendered_in_worker(
+    html: str | bytes, url: str, requested: Sequence[RequestedUrl]
+) -> PageFindings:
+    """:func:`analyse_rendered` with this worker's filter lists."""
+    return analyse_rendered(html, url, requested, _filter_lists)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
+from crawler.render.config import RENDER_MODES
 from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
@@ -113,6 +114,15 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     help="Allow loopback and private addresses (for local test sites only).",
 )
 @click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default="none",
+    show_default=True,
+    help="Also load these pages in headless Chromium and record what the browser requests, "
+    "stores and renders before any consent: none, the homepage of each body, or all pages. "
+    "Needs Chromium and the render extra.",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -130,6 +140,7 @@ def crawl(
     db_url: str | None,
     max_pages: int,
     allow_private: bool,
+    render: str,
     overrides: tuple[str, ...],
     filter_list_paths: tuple[Path, ...],
     quiet: bool,
@@ -154,6 +165,7 @@ def crawl(
         resume=resume,
         seed_columns=source.columns,
         skip_missing_urls=source.skip_without_url,
+        render=render,
     )
     try:
         # The parsed seed list is never bound here: once the run is open it is garbage, and the

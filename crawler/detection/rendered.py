@@ -21,11 +21,16 @@ the same findings). The page's own document and ``data:``/``blob:`` URLs are lef
 - ``third_party_hosts``: hosts outside the page's registrable domain among its resources and
   its requests.
 - ``filter_hits``: the filter lists matched against the page's resources, then its requests.
+
+Consent gating is a property of the HTML as served: ``with_served_gating`` gives each rendered
+hit the gating of the served page's hit of the same tracker, so a pixel that the served markup
+holds back and a tag manager injects anyway reads ``consent_gated`` and ``markup+requests``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import FilterList
@@ -33,7 +38,7 @@ from crawler.detection.findings import PageFindings, RequestedUrl
 from crawler.detection.page import ParsedPage
 from crawler.detection.trackers.resources import requested_resources
 
-__all__ = ["RequestedUrl", "detect_rendered"]
+__all__ = ["RequestedUrl", "detect_rendered", "with_served_gating"]
 
 
 def detect_rendered(
@@ -43,3 +48,18 @@ def detect_rendered(
 ) -> PageFindings:
     """Findings of a rendered DOM, its trackers and hosts also read from the browser's requests."""
     return detect_page(page, filter_lists, requested_resources(page, requested))
+
+
+def with_served_gating(rendered: PageFindings, served: PageFindings) -> PageFindings:
+    """``rendered`` with each tracker gated as the served page's markup gates it.
+
+    The rendered DOM shows what scripts added at run time, ungated by nature; whether the site
+    meant to hold a tracker back is read from the HTML it served. Trackers the served page does
+    not name keep the rendered DOM's gating.
+    """
+    gated = {hit.id: hit.consent_gated for hit in served.trackers}
+    trackers = tuple(
+        replace(hit, consent_gated=gated[hit.id]) if hit.id in gated else hit
+        for hit in rendered.trackers
+    )
+    return replace(rendered, trackers=trackers)

@@ -7,6 +7,10 @@ An entry ``*.zone`` maps every name below ``zone`` (``a.zone``, ``www.a.zone``),
 itself; an exact entry, then the most specific wildcard, wins. One wildcard stands in for a
 synthetic web of thousands of hosts (the benchmarks), so the map does not grow with the crawl.
 
+An address may carry a port (``127.0.0.1:8443``, ``[::1]:8443``): only the browser of the
+rendered tier uses it, to reach a vendor's HTTPS host on a test server's port; name resolution
+uses the address alone.
+
 Checking the resolved address, not the name, is what stops a public-looking name (or a redirect
 to one) from leading the crawler into a private network.
 """
@@ -29,17 +33,27 @@ HOSTS_SETTING = "GOVSOCIAL_HOSTS"
 def static_address(hosts: Mapping[str, str], name: str) -> str | None:
     """What the static host map says ``name`` resolves to: an exact entry, else a wildcard.
 
-    ``hosts`` has lower-case keys. None means the map does not know the name.
+    ``hosts`` has lower-case keys. None means the map does not know the name; a port the entry
+    names is left out.
     """
     name = name.lower().rstrip(".")
     if name in hosts:
-        return hosts[name]
+        return without_port(hosts[name])
     labels = name.split(".")
     for start in range(1, len(labels)):  # most specific zone first
         address = hosts.get("*." + ".".join(labels[start:]))
         if address is not None:
-            return address
+            return without_port(address)
     return None
+
+
+def without_port(address: str) -> str:
+    """``127.0.0.1:8443`` -> ``127.0.0.1``; ``[::1]:8443`` -> ``::1``; a bare address as is."""
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    if address.count(":") == 1:
+        return address.partition(":")[0]
+    return address
 
 
 class GuardedResolver(CachingThreadedResolver):

@@ -30,6 +30,13 @@ from crawler.pipelines.storage import (
     DB_URL_SETTING,
     RUN_ID_SETTING,
 )
+from crawler.render.config import (
+    CHROMIUM_SETTING,
+    DEFAULT_LOAD_TIMEOUT,
+    RENDER_LOAD_SETTING,
+    RENDER_SETTING,
+    render_settings,
+)
 from crawler.run.bodies import count_remaining, remaining_homepages
 from crawler.run.lifecycle import (
     SEED_COLUMNS_SETTING,
@@ -70,6 +77,7 @@ RECORDED_SETTINGS = (
     WORKERS_SETTING,
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
+    RENDER_SETTING,
 )
 
 
@@ -93,6 +101,8 @@ class CrawlOptions:
     seed_columns: dict[str, str] = field(default_factory=dict)
     skip_missing_urls: bool = False
     resume: int | None = None
+    render: str = "none"  # which pages Chromium loads too: none, homepage or all
+    chromium: str | None = None  # the browser's executable; found on PATH when None
 
 
 def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
@@ -112,10 +122,22 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     settings.set(FILTER_LISTS_SETTING, [str(path) for path in options.filter_lists], "cmdline")
     settings.set(SEED_COLUMNS_SETTING, options.seed_columns, priority="cmdline")
     settings.set(SKIP_MISSING_URLS_SETTING, options.skip_missing_urls, priority="cmdline")
+    settings.set(RENDER_SETTING, options.render, priority="cmdline")
     if options.log_level:
         settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     for name, value in options.overrides.items():
         settings.set(name, value, priority="cmdline")
+    # After the overrides: the browser resolves names with the final host map, and a setting
+    # given with -s still wins.
+    rendering = render_settings(
+        options.render,
+        settings.getdict(HOSTS_SETTING),
+        options.chromium or settings.get(CHROMIUM_SETTING),
+        settings.getfloat(RENDER_LOAD_SETTING, DEFAULT_LOAD_TIMEOUT),
+    )
+    for name, value in rendering.items():
+        if name not in options.overrides:
+            settings.set(name, value, priority="cmdline")
     return settings
 
 
@@ -174,6 +196,7 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
                 options,
                 max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
                 allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
+                render=str(run.settings.get(RENDER_SETTING) or "none"),
             )
             return OpenedRun(run.id, options, load_partial_bodies(session, run.id))
     finally:
@@ -212,7 +235,13 @@ def crawl_run(opened: OpenedRun) -> CrawlRun:
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BodiesSpider)
     homepages = remaining_homepages(sessions, run_id)
-    process.crawl(crawler, homepages=homepages, max_pages=options.max_pages, stored=opened.stored)
+    process.crawl(
+        crawler,
+        homepages=homepages,
+        max_pages=options.max_pages,
+        stored=opened.stored,
+        render=options.render,
+    )
     try:
         process.start()
     except BaseException as error:

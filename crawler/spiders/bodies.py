@@ -25,12 +25,14 @@ from crawler.analysis.pool import (
     analysis_workers,
 )
 from crawler.detection.domains import url_domain
-from crawler.items import BodyOutcome, PageItem
+from crawler.detection.rendered import with_served_gating
+from crawler.items import BodyOutcome, PageItem, PageRender
 from crawler.limits import OPEN_BODIES_PER_REQUEST, max_open_bodies
 from crawler.net.connections import body_done
 from crawler.net.deadline import DEADLINE_META
 from crawler.net.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
 from crawler.net.sniff import analysis_source, binary_kind, fitting_encoding
+from crawler.render.config import RENDER_LAST_META, RENDER_META, body_context
 from crawler.settings import CONCURRENT_REQUESTS
 from crawler.spiders.inputs import Homepage, StoredBody
 from db.models import utcnow
@@ -45,6 +47,8 @@ SUBPAGE_PRIORITY = 100  # finish started bodies before opening new ones: per-bod
 STORED_META = "already_stored"
 # The page error of a page whose handling raised (a defect, or the machine out of resources).
 SPIDER_ERROR = "spider_error"
+RENDER_FAILED = "render_failed"
+STATIC_ITEM_META = "static_item"  # a rendered request carries its page's static item
 
 
 @dataclass(slots=True)
@@ -80,6 +84,7 @@ class BodiesSpider(scrapy.Spider):
         homepages: Iterator[Homepage],
         max_pages: int = 10,
         stored: Mapping[str, StoredBody] | None = None,
+        render: str = "none",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -89,6 +94,7 @@ class BodiesSpider(scrapy.Spider):
         self.homepages = homepages
         self.max_pages = max_pages
         self.stored = stored or {}
+        self.render_mode = render
         self.bodies: dict[str, BodyState] = {}
         self.analyser = PageAnalyser(workers=0)
         self.max_open_bodies = OPEN_BODIES_PER_REQUEST * CONCURRENT_REQUESTS  # see from_crawler
@@ -188,11 +194,78 @@ class BodiesSpider(scrapy.Spider):
                 item.title, item.findings = analysis.title, analysis.findings
                 for request in self._follow(state, analysis.links, depth):
                     yield request
+                if not response.meta.get(STORED_META) and self._renders(depth):
+                    # The page is stored once the browser has loaded it too, with what it did.
+                    state.pages_fetched += 1
+                    yield self._render_request(state, response, item)
+                    return
         if not response.meta.get(STORED_META):
             state.pages_fetched += 1
             yield item
         for outcome in self._settle(state):
             yield outcome
+
+    def _renders(self, depth: int) -> bool:
+        return self.render_mode == "all" or (self.render_mode == "homepage" and depth == 0)
+
+    def _render_request(
+        self, state: BodyState, response: Response, item: PageItem
+    ) -> scrapy.Request:
+        """The same page again, in the browser; it takes over the static page's place in flight.
+
+        Its own context per body (no cookies shared between sites), closed when the body renders
+        nothing more.
+        """
+        return scrapy.Request(
+            response.url,
+            callback=self.parse_rendered,
+            errback=self.on_render_error,
+            priority=SUBPAGE_PRIORITY * 2,  # a page in the browser is finished before new ones
+            dont_filter=True,
+            meta={
+                "body_id": state.body_id,
+                "depth": item.depth,
+                "playwright": True,
+                "playwright_context": body_context(state.body_id),
+                RENDER_LAST_META: self.render_mode == "homepage",
+                STATIC_ITEM_META: item,
+                # Robots.txt allowed this page a moment ago; the browser follows no redirects of
+                # Scrapy's, and its requests have their own gate (crawler/render/gate.py).
+                "dont_redirect": True,
+            },
+        )
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
+        """Store the page with what the browser did: its DOM's and its requests' findings."""
+        state = self.bodies[response.meta["body_id"]]
+        item: PageItem = response.meta[STATIC_ITEM_META]
+        render: PageRender = response.meta[RENDER_META]
+        state.seen.add(response.url)
+        try:
+            findings = await self.analyser.analyse_rendered(
+                response.body, render.final_url or response.url, render.requests
+            )
+        except AnalysisFailed as error:
+            render.error = f"{ANALYSIS_FAILED}: {error}"
+        else:
+            # Consent gating is a property of the HTML as served: a tracker the served markup
+            # holds back and the browser requested anyway loaded before consent.
+            served = item.findings
+            render.findings = with_served_gating(findings, served) if served else findings
+        item.render = render
+        yield item
+        for outcome in self._settle(state):
+            yield outcome
+
+    def on_render_error(self, failure: Failure) -> Iterator[Any]:
+        """A page the browser could not load is stored from the static fetch, marked failed."""
+        request = failure.request  # type: ignore[attr-defined]
+        state = self.bodies[request.meta["body_id"]]
+        item: PageItem = request.meta[STATIC_ITEM_META]
+        reason = " ".join(str(failure.value).split()) or type(failure.value).__name__
+        item.render = PageRender(url=request.url, error=f"{RENDER_FAILED}: {reason}"[:1000])
+        yield item
+        yield from self._settle(state)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Record a failed request; a failed homepage makes the body unreachable."""
@@ -298,7 +371,7 @@ class BodiesSpider(scrapy.Spider):
             return
         del self.bodies[state.body_id]
         self._body_closed.set()
-        self.crawler.signals.send_catch_log(body_done, hosts=_hosts(state))
+        self.crawler.signals.send_catch_log(body_done, hosts=_hosts(state), body_id=state.body_id)
         yield _outcome(state)
 
 

@@ -57,12 +57,17 @@ class FaultWeb:
 def fault_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultWeb]:
     """The hostile web of tests/faults/server.py, served until the session ends."""
     log = tmp_path_factory.mktemp("faultweb") / "requests.log"
-    command = [sys.executable, "-m", "tests.faults.server", "--log", str(log)]
+    for ports in serve_module("tests.faults.server", log):
+        yield FaultWeb(ports["http"], ports["not_tls"], log)
+
+
+def serve_module(module: str, log: Path) -> Iterator[dict[str, int]]:
+    """Run a test server module in a subprocess; yield the ports it prints, then stop it."""
+    command = [sys.executable, "-m", module, "--log", str(log)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
         assert server.stdout is not None
-        ports = json.loads(server.stdout.readline())
         try:
-            yield FaultWeb(ports["http"], ports["not_tls"], log)
+            yield json.loads(server.stdout.readline())
         finally:
             server.terminate()
             server.wait(timeout=10)

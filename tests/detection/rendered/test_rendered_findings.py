@@ -10,7 +10,7 @@ from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import parse_filter_list
 from crawler.detection.findings import Evidence, PageFindings, RequestedUrl
 from crawler.detection.page import ParsedPage
-from crawler.detection.rendered import detect_rendered
+from crawler.detection.rendered import detect_rendered, with_served_gating
 
 PAGE_URL = "https://www.example-stadt.de/aktuelles/"
 GTM_SNIPPET = (
@@ -141,3 +141,32 @@ def test_the_same_requests_in_another_order_give_the_same_findings() -> None:
     page = ParsedPage.from_html(f"<script>{GTM_SNIPPET}</script>", PAGE_URL)
     lists = [parse_filter_list(TEST_LIST, "test.txt")]
     assert detect_rendered(page, shuffled, lists) == detect_rendered(page, requested, lists)
+
+
+def test_served_gating_decides_and_a_pixel_injected_past_the_gate_loaded_before_consent() -> None:
+    served_html = (
+        '<html><head><script type="text/plain" data-cookieconsent="marketing">'
+        "fbq('init','123456789012345');</script>"
+        '<script src="https://www.googletagmanager.com/gtm.js?id=GTM-K9X2TQ7"></script>'
+        "</head></html>"
+    )
+    # The tag manager injected the pixel's loader: ungated in the rendered DOM.
+    rendered_html = served_html.replace(
+        "</head>", '<script src="https://connect.facebook.net/en_US/fbevents.js"></script></head>'
+    )
+    url = "https://www.gemeinde.de/"
+    requested = [RequestedUrl("https://connect.facebook.net/en_US/fbevents.js", "script")]
+    served = detect_page(ParsedPage.from_html(served_html, url))
+    rendered = detect_rendered(ParsedPage.from_html(rendered_html, url), requested)
+    assert _seen(rendered)["facebook-pixel"][:2] == ("markup+requests", False)
+    merged = _seen(with_served_gating(rendered, served))
+    assert merged["facebook-pixel"][:2] == ("markup+requests", True)
+    assert merged["google-tag-manager"][1] is False
+
+
+def test_trackers_the_served_page_does_not_name_keep_the_rendered_gating() -> None:
+    url = "https://www.gemeinde.de/"
+    rendered_html = '<script src="https://connect.facebook.net/en_US/fbevents.js"></script>'
+    rendered = detect_rendered(ParsedPage.from_html(rendered_html, url), [])
+    merged = with_served_gating(rendered, detect_page(ParsedPage.from_html("<p>x</p>", url)))
+    assert merged == rendered

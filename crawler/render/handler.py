@@ -1,0 +1,196 @@
+"""The download handler of a rendering crawl: plain requests as ever, chosen ones in Chromium.
+
+Installing scrapy-playwright's handler for http(s) would replace the project's own one and,
+with it, the per-body deadline. This handler is both: its method resolution order puts
+scrapy-playwright's handler before ``DeadlineDownloadHandler``, whose ``download_request`` the
+former calls for every request without ``meta["playwright"]``. Rendered requests get their own
+bounds instead: at most ``GOVSOCIAL_RENDER_PAGES`` pages at once, the load event within the
+load timeout, then network idle waited for at most the idle timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from playwright.async_api import Request as PlaywrightRequest
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from crawler.limits import setting_count
+from crawler.net.connections import body_done
+from crawler.net.deadline import DeadlineDownloadHandler
+from crawler.net.guard import ALLOW_PRIVATE_SETTING
+from crawler.net.resolver import HOSTS_SETTING
+from crawler.render.config import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_RENDER_PAGES,
+    DEFAULT_RESTART_PAGES,
+    RENDER_IDLE_SETTING,
+    RENDER_LAST_META,
+    RENDER_META,
+    RENDER_PAGES_SETTING,
+    RENDER_RESTART_SETTING,
+    body_context,
+)
+from crawler.render.gate import RequestGate
+from crawler.render.observe import CONTEXT_KWARGS, PageLog
+
+logger = logging.getLogger(__name__)
+
+_LOG_META = "render_log"
+CLOSE_TIMEOUT = 10.0
+
+
+class RenderFailed(Exception):
+    """The browser could not load or observe the page; the reason is stored as ``render_failed``."""
+
+
+class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownloadHandler):
+    """Scrapy's HTTP handler with the body deadline, and Chromium for ``meta["playwright"]``.
+
+    Scrapy makes one handler per scheme; the first one made for a crawl renders for both, so
+    http and https pages share one browser and one bound on pages at once.
+    """
+
+    _renderers: weakref.WeakKeyDictionary[Crawler, RenderingDownloadHandler] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.renderer = self._renderers.setdefault(crawler, self)
+        settings = crawler.settings
+        self.gate = RequestGate(
+            settings.getdict(HOSTS_SETTING), settings.getbool(ALLOW_PRIVATE_SETTING)
+        )
+        # scrapy-playwright asks this of every request a page makes, before it goes out.
+        self.abort_request = self._refuse
+        pages = settings.get(RENDER_PAGES_SETTING) or DEFAULT_RENDER_PAGES
+        self.slots = asyncio.Semaphore(setting_count(RENDER_PAGES_SETTING, pages, minimum=1))
+        self.idle_timeout = settings.getfloat(RENDER_IDLE_SETTING, DEFAULT_IDLE_TIMEOUT)
+        restart = settings.get(RENDER_RESTART_SETTING) or DEFAULT_RESTART_PAGES
+        self.restart_after = setting_count(RENDER_RESTART_SETTING, restart, minimum=1)
+        self.rendered_since_launch = 0
+        self.rendering = 0
+        self.idle = asyncio.Condition()
+        self.closing: set[asyncio.Future[None]] = set()
+        crawler.signals.connect(self.close_body_context, signal=body_done)
+
+    async def download_request(self, request: Request) -> Response:
+        """Render ``meta["playwright"]`` requests; everything else goes the plain way."""
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        if self.renderer is not self:
+            return await self.renderer.download_request(request)
+        async with self.slots:
+            await self._maybe_restart_browser()
+            self.rendering += 1
+            try:
+                return await self._render(request)
+            finally:
+                self.rendering -= 1
+                self.rendered_since_launch += 1
+                async with self.idle:
+                    self.idle.notify_all()
+
+    async def _render(self, request: Request) -> Response:
+        started = time.monotonic()
+        meta = request.meta
+        meta["playwright_include_page"] = True
+        meta["playwright_page_init_callback"] = self._attach_log
+        meta.setdefault("playwright_context_kwargs", CONTEXT_KWARGS)
+        meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "load"})
+        try:
+            response = await super().download_request(request)
+            page: Page = meta["playwright_page"]
+            await self._wait_for_quiet(page)
+            render, dom = await meta[_LOG_META].render(page, request.url, started)
+        except (PlaywrightError, KeyError, AttributeError) as error:
+            # Timeouts, a crashed tab, a browser killed under the page: the page fails, the
+            # crawl goes on, and the next render gets a fresh browser if this one is gone.
+            raise RenderFailed(_reason(error)) from None
+        finally:
+            await self._close_page(meta.pop("playwright_page", None), meta)
+            meta.pop(_LOG_META, None)
+        meta[RENDER_META] = render
+        return response.replace(body=dom.encode("utf-8"), encoding="utf-8")
+
+    async def _wait_for_quiet(self, page: Page) -> None:
+        """Network idle, or the cap: long-polling and beaconing pages never go quiet."""
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("networkidle", timeout=self.idle_timeout * 1000)
+
+    async def _attach_log(self, page: Page, request: Request) -> None:
+        log = PageLog(self.gate)
+        await log.attach(page)
+        request.meta[_LOG_META] = log
+
+    async def _refuse(self, request: PlaywrightRequest) -> bool:
+        try:
+            frame = request.frame
+            document = frame.parent_frame is None and request.is_navigation_request()
+            top = request.url if document else frame.page.url
+        except PlaywrightError:
+            top = request.url
+        return await self.gate.refusal(request.url, request.resource_type, top) is not None
+
+    async def _close_page(self, page: Page | None, meta: dict[str, Any]) -> None:
+        """Close the page (and the body's context if it renders nothing more); a tab that does
+        not close in time takes the browser with it, and the next page gets a fresh one."""
+        try:
+            if page is not None and not page.is_closed():
+                await asyncio.wait_for(page.close(run_before_unload=False), CLOSE_TIMEOUT)
+            if meta.get(RENDER_LAST_META):
+                await self._close_context(meta.get("playwright_context", ""))
+        except (PlaywrightError, TimeoutError) as error:
+            logger.warning("closing a rendered page failed (%s); restarting the browser", error)
+            await self._close_browser()
+
+    def close_body_context(self, body_id: str | None = None, **_: Any) -> None:
+        """When a body is done, its browser context goes (cookies, cache, storage)."""
+        if body_id is not None and body_context(body_id) in self.context_wrappers:
+            task = asyncio.ensure_future(self._close_context(body_context(body_id)))
+            self.closing.add(task)
+            task.add_done_callback(self.closing.discard)
+
+    async def _close_context(self, name: str) -> None:
+        wrapper = self.context_wrappers.get(name)
+        if wrapper is not None:
+            with contextlib.suppress(PlaywrightError):
+                await asyncio.wait_for(wrapper.context.close(), CLOSE_TIMEOUT)
+
+    async def _maybe_restart_browser(self) -> None:
+        """A fresh browser every ``GOVSOCIAL_RENDER_RESTART_PAGES`` pages keeps memory flat;
+        the old one goes once no page renders in it."""
+        if self.rendered_since_launch < self.restart_after or not hasattr(self, "browser"):
+            return
+        async with self.idle:
+            await self.idle.wait_for(lambda: self.rendering == 0)
+        if self.rendered_since_launch >= self.restart_after:
+            await self._close_browser()
+
+    async def _close_browser(self) -> None:
+        self.rendered_since_launch = 0
+        browser = getattr(self, "browser", None)
+        if browser is None:
+            return
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
+        # scrapy-playwright forgets a disconnected browser and launches a new one when asked.
+        if getattr(self, "browser", None) is browser:
+            await self._browser_disconnected_callback()
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split("\n", 1)[0].split())
+    return f"{type(error).__name__}: {text}"[:500]

@@ -1,0 +1,252 @@
+"""Rendered crawls of the loopback web in real Chromium, asserting on database rows.
+
+Every observation is "before consent": nothing on a page is clicked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.e2e.conftest import govsocial
+from tests.faults.conftest import rows
+from tests.render.conftest import RenderWeb
+from tests.render.server import GTM_ID, PIXEL_ID
+
+pytestmark = [pytest.mark.e2e, pytest.mark.render]
+
+EngineFor = Callable[[str], Engine]
+
+
+def crawl(web: RenderWeb, tmp_path: Path, *labels: str, extra: tuple[str, ...] = ()) -> str:
+    """Crawl one body per label with ``--render homepage``; the database URL."""
+    db_url = f"sqlite:///{tmp_path / 'render.sqlite'}"
+    result = govsocial(*web.crawl_args(web.seeds(tmp_path, *labels), db_url, *extra))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db_url
+
+
+def trackers(engine: Engine, body_id: str) -> dict[str, tuple[object, ...]]:
+    """``tracker_id -> (seen_in, consent_gated, ids)`` of the body's rendered homepage."""
+    found = rows(
+        engine,
+        "SELECT tracker_id, seen_in, consent_gated, ids FROM rendered_trackers"
+        " WHERE body_id = :body",
+        body=body_id,
+    )
+    return {tracker: (seen_in, bool(gated), ids) for tracker, seen_in, gated, ids in found}
+
+
+def render_error(engine: Engine, body_id: str) -> str | None:
+    (error,) = rows(engine, "SELECT error FROM rendered_pages WHERE body_id = :b", b=body_id)[0]
+    return None if error is None else str(error)
+
+
+def test_a_pixel_injected_by_a_tag_manager_is_seen_with_its_id(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "chain"))
+    found = trackers(engine, "chain")
+    seen_in, gated, ids = found["google-tag-manager"]
+    assert (seen_in, gated) == ("markup+requests", False)
+    assert GTM_ID in str(ids)
+    # Injected at run time: the served HTML has the tag manager's loader only.
+    seen_in, gated, ids = found["facebook-pixel"]
+    assert ("requests" in str(seen_in), gated) == (True, False)
+    assert PIXEL_ID in str(ids)
+    served = rows(engine, "SELECT tracker_id FROM tracker_sightings WHERE body_id = 'chain'")
+    assert ("google-tag-manager",) in served
+    assert ("facebook-pixel",) not in served
+    # The host map took the browser to the loopback vendors, real names in the URLs.
+    assert ("www.googletagmanager.com", f"/gtm.js?id={GTM_ID}") in render_web.requests()
+    pixel = rows(
+        engine,
+        "SELECT third_party, resource_type FROM http_requests"
+        " WHERE body_id = 'chain' AND host = 'www.facebook.com'",
+    )
+    assert [(bool(third), kind) for third, kind in pixel] == [(True, "image")]
+
+
+def test_cookies_by_header_and_by_script_and_a_refused_third_party_cookie(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "cookies"))
+    cookies = {
+        name: (set_by, bool(third), refused, lifetime)
+        for name, set_by, third, refused, lifetime in rows(
+            engine,
+            "SELECT name, set_by, third_party, refused, lifetime_days FROM browser_cookies"
+            " WHERE body_id = 'cookies'",
+        )
+    }
+    assert cookies["sitzung"][:3] == ("header", False, None)
+    assert cookies["sitzung"][3] is None  # a session cookie
+    set_by, third, refused, lifetime = cookies["besuch"]
+    assert (set_by, third, refused) == ("script", False, None)
+    assert lifetime is not None
+    assert 0.9 < float(lifetime) <= 1.0
+    set_by, third, refused, _ = cookies["fr"]
+    assert (set_by, third) == ("header", True)
+    assert refused  # cross-site without SameSite=None: the browser did not store it
+    storage = rows(engine, "SELECT area, key FROM browser_storage WHERE body_id = 'cookies'")
+    assert sorted(storage) == [("local", "schrift"), ("session", "reiter")]
+
+
+def test_a_consent_tool_that_holds_the_pixel_back_is_reported_gated(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "gated"))
+    seen_in, gated, _ = trackers(engine, "gated")["facebook-pixel"]
+    assert (seen_in, gated) == ("markup", True)
+    hosts = rows(engine, "SELECT host FROM http_requests WHERE body_id = 'gated'")
+    assert ("connect.facebook.net",) not in hosts
+
+
+def test_a_gated_pixel_that_loads_anyway_is_loaded_before_consent(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "leaky"))
+    seen_in, gated, ids = trackers(engine, "leaky")["facebook-pixel"]
+    assert (seen_in, gated) == ("markup+requests", True)
+    assert PIXEL_ID in str(ids)
+
+
+def test_private_and_metadata_addresses_are_refused_from_inside_the_page(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "ssrf"))
+    refused = rows(
+        engine,
+        "SELECT url, blocked FROM http_requests WHERE body_id = 'ssrf' AND blocked IS NOT NULL",
+    )
+    urls = {url: blocked for url, blocked in refused}
+    assert urls["http://169.254.169.254/latest/meta-data/"] == "private_address"
+    secret = f"http://127.0.0.1:{render_web.http}/secret"
+    assert urls[secret] == "private_address"
+    assert urls[secret + ".gif"] == "private_address"
+    assert not [path for _, path in render_web.requests() if path.startswith("/secret")]
+
+
+def test_a_long_polling_page_and_a_rude_page_are_bounded_and_stored(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "longpoll", "rude"))
+    assert render_error(engine, "longpoll") is None
+    assert render_error(engine, "rude") is None
+    polls = rows(engine, "SELECT url FROM http_requests WHERE body_id = 'longpoll'")
+    assert any(url.endswith("/poll") for (url,) in polls)
+
+
+def test_a_cpu_spinning_page_fails_alone_and_the_crawl_goes_on(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    engine = engine_for(crawl(render_web, tmp_path, "spin", "chain"))
+    error = render_error(engine, "spin")
+    assert error is not None
+    assert error.startswith("render_failed: ")
+    assert render_error(engine, "chain") is None
+    assert "facebook-pixel" in trackers(engine, "chain")
+    (status,) = rows(engine, "SELECT status FROM crawl_runs")[0]
+    assert status == "finished"
+
+
+def test_a_browser_killed_mid_run_fails_its_page_and_a_fresh_one_takes_over(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'render.sqlite'}"
+    seeds = render_web.seeds(tmp_path, "slow", "chain")
+    # One body at a time: the chain is rendered only after the slow page's browser is gone.
+    args = render_web.crawl_args(seeds, db_url, "-s", "GOVSOCIAL_MAX_OPEN_BODIES=1")
+    args += ["-s", "GOVSOCIAL_RENDER_LOAD_TIMEOUT=60"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as crawl_process:
+        wait_for(lambda: ("www.slow.test", "/langsam.js") in render_web.requests(), crawl_process)
+        kill_browsers(crawl_process.pid)
+        _, stderr = crawl_process.communicate(timeout=120)
+    assert crawl_process.returncode == 0, stderr[-3000:]
+    engine = engine_for(db_url)
+    error = render_error(engine, "slow")
+    assert error is not None
+    assert error.startswith("render_failed: ")
+    assert render_error(engine, "chain") is None
+    assert "facebook-pixel" in trackers(engine, "chain")
+
+
+def test_the_same_page_rendered_twice_gives_the_same_findings(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    db_url = crawl(render_web, tmp_path, "chain", "cookies")
+    result = govsocial(*render_web.crawl_args(tmp_path / "seeds.csv", db_url))
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = engine_for(db_url)
+
+    def findings(run_id: int) -> tuple[list[tuple[object, ...]], ...]:
+        query = "SELECT body_id, {} FROM {} WHERE run_id = :run ORDER BY 1, 2, 3"
+        return (
+            rows(
+                engine,
+                query.format("tracker_id, seen_in, consent_gated", "rendered_trackers"),
+                run=run_id,
+            ),
+            rows(engine, query.format("url, resource_type", "http_requests"), run=run_id),
+            rows(engine, query.format("name, set_by, third_party", "browser_cookies"), run=run_id),
+        )
+
+    assert findings(1) == findings(2)
+    assert findings(1)[0]
+
+
+def test_the_body_deadline_still_holds_for_plain_requests_of_a_rendering_crawl(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    extra = ("-s", "GOVSOCIAL_BODY_TIMEOUT=2", "-s", "DOWNLOAD_TIMEOUT=10")
+    engine = engine_for(crawl(render_web, tmp_path, "deadline", extra=extra))
+    errors = rows(engine, "SELECT error FROM pages WHERE body_id = 'deadline' AND depth = 1")
+    assert any(str(error).startswith("body_time_limit") for (error,) in errors), errors
+    assert render_error(engine, "deadline") is None
+
+
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    """Wait until ``condition`` holds, failing if the process ends first (bounded at 60 s)."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert process.poll() is None, "the crawl ended before the awaited event"
+        assert time.monotonic() < deadline, "the awaited event never came"
+        time.sleep(0.05)
+
+
+def kill_browsers(root_pid: int) -> None:
+    """SIGKILL every Chromium process below ``root_pid``, as the OOM killer would."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+        names[int(entry.name)] = name
+    below, todo = [], [root_pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            below.append(child)
+            todo.append(child)
+    killed = [pid for pid in below if "chrom" in names.get(pid, "")]
+    assert killed, "no browser process found below the crawl"
+    for pid in killed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
