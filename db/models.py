@@ -57,7 +57,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
 body_key = Annotated[str, mapped_column(String(64))]
-url_str = Annotated[str, mapped_column(String(2048))]
+URL_MAX_LENGTH = 2048
+url_str = Annotated[str, mapped_column(String(URL_MAX_LENGTH))]
 short_str = Annotated[str, mapped_column(String(64))]
 timestamp = Annotated[datetime, mapped_column(UTCDateTime)]
 counter = Annotated[int, mapped_column(Integer, default=0, server_default="0")]
