@@ -1,8 +1,8 @@
 """The history side of the dataset: the SQL views (as queryable tables) and run-to-run helpers.
 
-The views themselves are created by migration 0002; the ``Table`` objects here describe them for
-queries and for docs/schema.md. They live in their own ``MetaData`` so Alembic never tries to
-create them as tables.
+The views themselves are created by migrations 0002 (history) and 0005 (rendered tier); the
+``Table`` objects here describe them for queries and for docs/schema.md. They live in their own
+``MetaData`` so Alembic never tries to create them as tables.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     Integer,
     MetaData,
     Select,
@@ -47,6 +48,16 @@ def _view(name: str, description: str, *columns: Column[Any]) -> Table:
 
 def _col(name: str, type_: TypeEngine[Any] | type[TypeEngine[Any]], comment: str) -> Column[Any]:
     return Column(name, type_, comment=comment)
+
+
+def _body_columns() -> tuple[Column[Any], ...]:
+    """The body and what the seed list says of it, first columns of the per-body views."""
+    return (
+        _col("body_id", String, "The body."),
+        _col("body_name", String, "Its name."),
+        _col("kind", String, "Its kind (from the seed list)."),
+        _col("state", String, "Its Land / state (from the seed list)."),
+    )
 
 
 def _first_last_columns() -> tuple[Column[Any], ...]:
@@ -89,10 +100,7 @@ latest_body_state = _view(
     "Per body visited by a finished run, its latest successful state: the newest finished run "
     "in which its site was reachable, and whether the newest visit since reached it too. A "
     "body never reached has a row with empty run_id and 0 accounts and trackers.",
-    _col("body_id", String, "The body."),
-    _col("body_name", String, "Its name."),
-    _col("kind", String, "Its kind (from the seed list)."),
-    _col("state", String, "Its Land / state (from the seed list)."),
+    *_body_columns(),
     _col("run_id", Integer, "Latest finished run that reached the site (empty if none did)."),
     _col("observed_at", UTCDateTime, "Start time of that run."),
     _col("seed_url", String, "The URL crawled in that run."),
@@ -155,6 +163,139 @@ run_tracker_summary = _view(
     _col("kind", String, "Kind of the bodies."),
     _col("tracker_id", String, "Tracker id from the catalogue."),
     _col("bodies", Integer, "Bodies on whose pages the tracker was seen."),
+)
+
+
+# Registrable domains by which a rendered page's request counts as contacting a vendor: its
+# host is one of them or below one. Frozen into the views by migration 0005 (a test compares).
+VENDOR_DOMAINS: dict[str, tuple[str, ...]] = {
+    "meta": (
+        "facebook.com",
+        "facebook.net",
+        "fbcdn.net",
+        "instagram.com",
+        "cdninstagram.com",
+        "whatsapp.com",
+        "whatsapp.net",
+    ),
+    "google": (
+        "google-analytics.com",
+        "googletagmanager.com",
+        "googletagservices.com",
+        "google.com",
+        "google.de",
+        "googleapis.com",
+        "gstatic.com",
+        "googleusercontent.com",
+        "doubleclick.net",
+        "googlesyndication.com",
+        "googleadservices.com",
+        "youtube.com",
+        "ytimg.com",
+        "youtube-nocookie.com",
+        "googlevideo.com",
+    ),
+    "x": ("twitter.com", "x.com", "twimg.com", "t.co", "ads-twitter.com"),
+}
+VENDOR_NAMES = {"meta": "Meta", "google": "Google", "x": "X (Twitter)"}
+
+BEFORE_CONSENT = (
+    "Nothing is clicked in a rendered page, so every request, cookie and storage key is from "
+    "before consent. A request counts whether or not the crawl let it through: the page asked "
+    "for it."
+)
+
+
+def _contacts_columns() -> tuple[Column[Any], ...]:
+    return tuple(
+        _col(
+            f"contacts_{vendor}",
+            Boolean,
+            f"Whether a rendered page requested a host of {VENDOR_NAMES[vendor]} before "
+            f"consent: one of {', '.join(domains)}, or a host below one.",
+        )
+        for vendor, domains in VENDOR_DOMAINS.items()
+    )
+
+
+def _render_state_columns() -> tuple[Column[Any], ...]:
+    """The columns rendered_body_state and latest_rendered_state share after their key."""
+    return (
+        _col("pages_rendered", Integer, "Pages of the body rendered without error in the run."),
+        _col("requests", Integer, "Requests those pages made."),
+        _col("third_party_requests", Integer, "Of those, to hosts outside the page's domain."),
+        _col("third_party_hosts", Integer, "Distinct third-party hosts requested."),
+        _col(
+            "third_party_cookies",
+            Integer,
+            "Distinct third-party cookies (name, domain, path) the browser held; refused ones "
+            "do not count.",
+        ),
+        _col(
+            "trackers_requested",
+            Integer,
+            "Distinct trackers seen among the requests (seen_in requests or markup+requests): "
+            "loaded before consent.",
+        ),
+        _col(
+            "trackers_gated_yet_requested",
+            Integer,
+            "Of those, trackers the markup holds back for consent (consent_gated) that were "
+            "requested all the same: a consent tool that does not hold them back.",
+        ),
+        *_contacts_columns(),
+    )
+
+
+rendered_body_state = _view(
+    "rendered_body_state",
+    "Per run (any status) and body with at least one page rendered without error: what the "
+    "browser requested and held, summed over the body's rendered pages. " + BEFORE_CONSENT,
+    _col("run_id", Integer, "The run (any status)."),
+    _col("body_id", String, "The body."),
+    *_render_state_columns(),
+)
+
+latest_rendered_state = _view(
+    "latest_rendered_state",
+    "Per body, its rendered state in the latest finished run that rendered one of its pages "
+    "without error (a later run that did not render the body leaves it unchanged). "
+    + BEFORE_CONSENT,
+    *_body_columns(),
+    _col("run_id", Integer, "Latest finished run that rendered the body."),
+    _col("observed_at", UTCDateTime, "Start time of that run."),
+    *_render_state_columns(),
+)
+
+
+def _share_columns(key: str, what: str) -> tuple[Column[Any], ...]:
+    return (
+        _col(f"bodies_{key}", Integer, f"Rendered bodies that {what}."),
+        _col(
+            f"percent_{key}",
+            Float,
+            f"Percent of the rendered bodies (bodies_rendered, not all bodies crawled) that "
+            f"{what}, to one decimal.",
+        ),
+    )
+
+
+run_state_render_summary = _view(
+    "run_state_render_summary",
+    "Per run (any status) and Land: bodies rendered, and how many of them (count and percent; "
+    "the denominator is bodies_rendered) contact Meta, Google or X or hold third-party cookies "
+    "before consent. Vendors' domains as in rendered_body_state.",
+    _col("run_id", Integer, "The run (any status)."),
+    _col("state", String, "Land / state of the bodies."),
+    _col(
+        "bodies_rendered",
+        Integer,
+        "Bodies with at least one page rendered without error: the denominator of the shares.",
+    ),
+    *_share_columns("contacting_meta", "requested a host of Meta"),
+    *_share_columns("contacting_google", "requested a host of Google"),
+    *_share_columns("contacting_x", "requested a host of X (Twitter)"),
+    *_share_columns("with_third_party_cookies", "held at least one third-party cookie"),
 )
 
 

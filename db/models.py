@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -56,7 +57,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True, autoincrement=True)]
 body_key = Annotated[str, mapped_column(String(64))]
-url_str = Annotated[str, mapped_column(String(2048))]
+URL_MAX_LENGTH = 2048
+url_str = Annotated[str, mapped_column(String(URL_MAX_LENGTH))]
 short_str = Annotated[str, mapped_column(String(64))]
 timestamp = Annotated[datetime, mapped_column(UTCDateTime)]
 counter = Annotated[int, mapped_column(Integer, default=0, server_default="0")]
@@ -82,6 +84,11 @@ def body_fk() -> Mapped[str]:
 def page_fk() -> Mapped[int]:
     """The fetched page a finding was made on."""
     return mapped_column(ForeignKey("pages.id"), index=True)
+
+
+def rendered_page_fk() -> Mapped[int]:
+    """The rendered page a browser observation was made on."""
+    return mapped_column(ForeignKey("rendered_pages.id"), index=True)
 
 
 class Body(Base):
@@ -149,6 +156,8 @@ class CrawlRun(Base):
     pid: Mapped[int | None]
     hostname: Mapped[str | None] = mapped_column(String(255))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    render_mode: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    pages_rendered: Mapped[counter]
 
 
 class RunBody(Base):
@@ -217,7 +226,19 @@ class EvidenceColumns:
     rule: Mapped[str] = mapped_column(String(128))
 
 
-class SocialLinkSighting(EvidenceColumns, Base):
+class SocialLinkColumns:
+    """What a social link is: platform, kind, account key and URL (static and rendered tiers)."""
+
+    platform: Mapped[str] = mapped_column(String(32))
+    link_kind: Mapped[str] = mapped_column(String(16))
+    handle: Mapped[str | None] = mapped_column(String(256))
+    account_type: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[url_str]
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    resolved: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SocialLinkSighting(SocialLinkColumns, EvidenceColumns, Base):
     """A link to a social platform seen on a page; ``link_kind='profile'`` means an account."""
 
     __tablename__ = "social_links"
@@ -229,16 +250,22 @@ class SocialLinkSighting(EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
-    platform: Mapped[str] = mapped_column(String(32))
-    link_kind: Mapped[str] = mapped_column(String(16))
-    handle: Mapped[str | None] = mapped_column(String(256))
-    account_type: Mapped[str | None] = mapped_column(String(32))
-    url: Mapped[url_str]
-    canonical_url: Mapped[str | None] = mapped_column(String(2048))
-    resolved: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class TrackerSighting(EvidenceColumns, Base):
+class TrackerColumns:
+    """A catalogued technology as catalogued when seen (static and rendered tiers)."""
+
+    tracker_id: Mapped[short_str]
+    name: Mapped[str] = mapped_column(String(128))
+    vendor: Mapped[str] = mapped_column(String(128))
+    vendor_country: Mapped[str] = mapped_column(String(8))
+    category: Mapped[short_str]
+    third_country: Mapped[bool] = mapped_column(Boolean)
+    ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_gated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrackerSighting(TrackerColumns, EvidenceColumns, Base):
     """A catalogued tracker or third-party technology seen on a page, as catalogued then."""
 
     __tablename__ = "tracker_sightings"
@@ -248,14 +275,6 @@ class TrackerSighting(EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
-    tracker_id: Mapped[short_str]
-    name: Mapped[str] = mapped_column(String(128))
-    vendor: Mapped[str] = mapped_column(String(128))
-    vendor_country: Mapped[str] = mapped_column(String(8))
-    category: Mapped[short_str]
-    third_country: Mapped[bool] = mapped_column(Boolean)
-    ids: Mapped[list[str]] = mapped_column(JSON, default=list)
-    consent_gated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ThirdPartyHostSighting(Base):
@@ -284,3 +303,106 @@ class FilterListHitSighting(Base):
     list_version: Mapped[str] = mapped_column(String(255))
     resource_url: Mapped[url_str]
     rule: Mapped[str] = mapped_column(Text)
+
+
+# The rendered tier (``crawl --render``): what headless Chromium did with a stored page before
+# any consent was given (nothing is clicked). Tables and columns follow OpenWPM's names where
+# they mean the same (http_requests, a cookie's name/domain/path/httpOnly/secure/sameSite).
+
+
+class RenderedPage(Base):
+    """A stored page as headless Chromium loaded it, before consent; a failed render has ``error``.
+
+    A failed render keeps only this row: no requests, cookies, storage keys or findings.
+    """
+
+    __tablename__ = "rendered_pages"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), unique=True)
+    url: Mapped[url_str]
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None]
+    rendered_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    requests: Mapped[counter]
+    third_party_requests: Mapped[counter]
+    cookies: Mapped[counter]
+    third_party_cookies: Mapped[counter]
+
+
+class HttpRequest(Base):
+    """A request the browser made while a page rendered (or one the crawl stopped)."""
+
+    __tablename__ = "http_requests"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    rendered_page_id: Mapped[int] = rendered_page_fk()
+    url: Mapped[url_str]
+    host: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(16))
+    resource_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[int | None]
+    third_party: Mapped[bool] = mapped_column(Boolean)
+    blocked: Mapped[str | None] = mapped_column(Text)
+
+
+class BrowserCookie(Base):
+    """A cookie the browser held after a page rendered, or a Set-Cookie it refused."""
+
+    __tablename__ = "browser_cookies"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    rendered_page_id: Mapped[int] = rendered_page_fk()
+    name: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(Text)
+    lifetime_days: Mapped[float | None] = mapped_column(Float)
+    http_only: Mapped[bool] = mapped_column(Boolean)
+    secure: Mapped[bool] = mapped_column(Boolean)
+    same_site: Mapped[str | None] = mapped_column(String(16))
+    third_party: Mapped[bool] = mapped_column(Boolean)
+    set_by: Mapped[str] = mapped_column(String(16))
+    refused: Mapped[str | None] = mapped_column(Text)
+
+
+class BrowserStorage(Base):
+    """A key a rendered page left in its origin's localStorage or sessionStorage."""
+
+    __tablename__ = "browser_storage"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    rendered_page_id: Mapped[int] = rendered_page_fk()
+    area: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(Text)
+
+
+class RenderedTracker(TrackerColumns, EvidenceColumns, Base):
+    """A catalogued tracker found in a rendered page's DOM or in what the browser requested."""
+
+    __tablename__ = "rendered_trackers"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    rendered_page_id: Mapped[int] = rendered_page_fk()
+    seen_in: Mapped[str] = mapped_column(String(16))
+
+
+class RenderedSocialLink(SocialLinkColumns, EvidenceColumns, Base):
+    """A link to a social platform in a rendered page's DOM (also those scripts inserted)."""
+
+    __tablename__ = "rendered_social_links"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    body_id: Mapped[str] = body_fk()
+    rendered_page_id: Mapped[int] = rendered_page_fk()

@@ -25,7 +25,11 @@ SHARED_NOTES = {
     "attribute": "Evidence: its attribute (href, src, ...); empty for inline script text.",
     "evidence": "Evidence: the matched value (URL or inline snippet, cut to 500 characters).",
     "rule": "Evidence: id of the catalogue rule that matched.",
+    "rendered_page_id": "The rendered page the browser observation was made on.",
 }
+
+# Tables of the rendered tier whose columns mean what they mean in their static counterpart.
+COUNTERPARTS = {"rendered_trackers": "tracker_sightings", "rendered_social_links": "social_links"}
 
 COLUMN_NOTES = {
     "bodies.id": "Stable key from the seed list (for example the 8-digit AGS).",
@@ -59,6 +63,8 @@ COLUMN_NOTES = {
     "crawl_runs.pid": "Process id of the crawl (for the single-writer lock).",
     "crawl_runs.hostname": "Host the crawl ran on.",
     "crawl_runs.heartbeat_at": "Last sign of life of a running crawl.",
+    "crawl_runs.render_mode": "Which pages were rendered in headless Chromium; 'none' for none.",
+    "crawl_runs.pages_rendered": "Pages rendered without error (failed renders: rendered_pages).",
     "run_bodies.position": "Order of the body in the seed file (0 = first); the crawl order.",
     "run_bodies.url": "Seed URL the run starts the body's crawl from.",
     "body_visits.site_id": "The site crawled.",
@@ -102,12 +108,50 @@ COLUMN_NOTES = {
     "filter_list_hits.list_version": "Its version or date.",
     "filter_list_hits.resource_url": "Resource URL of the page that matched.",
     "filter_list_hits.rule": "The filter rule that matched.",
+    "rendered_pages.page_id": "The stored page that was rendered (one render per page).",
+    "rendered_pages.url": "URL the browser was sent to.",
+    "rendered_pages.final_url": "URL the browser ended on.",
+    "rendered_pages.error": "Why rendering failed (render_failed: ...); empty when it worked.",
+    "rendered_pages.duration_ms": "Milliseconds from navigation to the end of the wait.",
+    "rendered_pages.rendered_at": "When the page was rendered.",
+    "rendered_pages.requests": "Requests the page made (http_requests rows).",
+    "rendered_pages.third_party_requests": "Of those, to hosts outside its registrable domain.",
+    "rendered_pages.cookies": "Cookies the browser held afterwards (refused ones not counted).",
+    "rendered_pages.third_party_cookies": "Of those, set for another registrable domain.",
+    "http_requests.url": "Requested URL (cut to 2048 characters).",
+    "http_requests.host": "Its host.",
+    "http_requests.method": "HTTP method (GET, POST, ...).",
+    "http_requests.resource_type": "Chromium's resource type: document, script, image, xhr, ...",
+    "http_requests.status": "HTTP status of the answer; empty when there was none.",
+    "http_requests.third_party": "Whether the host is outside the page's registrable domain.",
+    "http_requests.blocked": "Why the crawl stopped it (private_address, not_downloaded) or "
+    "why it failed; empty when answered. Stopped requests were still asked for by the page.",
+    "browser_cookies.name": "Cookie name.",
+    "browser_cookies.domain": "Cookie domain (host, or .domain for a domain cookie).",
+    "browser_cookies.path": "Cookie path.",
+    "browser_cookies.lifetime_days": "Days from the render until it expires; empty for a "
+    "session cookie.",
+    "browser_cookies.http_only": "HttpOnly: hidden from scripts.",
+    "browser_cookies.secure": "Secure: sent over HTTPS only.",
+    "browser_cookies.same_site": "SameSite attribute (Strict, Lax, None), if set.",
+    "browser_cookies.third_party": "Whether its domain is outside the page's registrable domain.",
+    "browser_cookies.set_by": "header (Set-Cookie), script (document.cookie) or unknown.",
+    "browser_cookies.refused": "For a Set-Cookie the browser did not store: its reason; empty "
+    "for a cookie it holds.",
+    "browser_storage.area": "local (localStorage) or session (sessionStorage).",
+    "browser_storage.key": "The key (values are not stored).",
+    "rendered_trackers.seen_in": "markup (rendered DOM), requests (what the browser asked "
+    "for) or markup+requests. With requests it loaded before consent; consent_gated with "
+    "requests means held behind a consent tool, loaded anyway.",
 }
 
 
 def column_note(table: Table, column: Column[object]) -> str | None:
-    """The description of a table column: its own note, else the shared one."""
-    return COLUMN_NOTES.get(f"{table.name}.{column.name}", SHARED_NOTES.get(column.name))
+    """The description of a table column: its own note, its counterpart's, else the shared one."""
+    for name in (table.name, COUNTERPARTS.get(table.name)):
+        if f"{name}.{column.name}" in COLUMN_NOTES:
+            return COLUMN_NOTES[f"{name}.{column.name}"]
+    return SHARED_NOTES.get(column.name)
 
 
 def _key(table: Table, column: Column[object]) -> str:
@@ -173,7 +217,12 @@ def render() -> str:
     ]
     for table in Base.metadata.sorted_tables:
         lines += _table_section(table)
-    lines += ["## Views", "", "Created by migration `0002`.", ""]
+    lines += [
+        "## Views",
+        "",
+        "Created by migrations `0002` (history) and `0005` (rendered tier).",
+        "",
+    ]
     for view in VIEWS_METADATA.tables.values():
         lines += _view_section(view)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,8 +1,8 @@
 """Writing one run's results: pages with their findings, then each body's outcome.
 
-Each page is committed with its findings, and each body's outcome with the run's counters (several
-whole items may share a transaction), so a crash loses at most the batch in hand and a resumed
-run knows exactly what it already has.
+Each page is committed with its findings and its render (what a browser did with it), and each
+body's outcome with the run's counters (several whole items may share a transaction), so a crash
+loses at most the batch in hand and a resumed run knows exactly what it already has.
 """
 
 from __future__ import annotations
@@ -12,17 +12,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.detection.findings import Evidence, PageFindings
-from crawler.items import BodyOutcome, PageItem
+from crawler.detection.findings import Evidence, PageFindings, SocialLink, TrackerHit
+from crawler.items import BodyOutcome, PageItem, PageRender
 from db.models import (
+    URL_MAX_LENGTH,
     Base,
     BodyVisit,
+    BrowserCookie,
+    BrowserStorage,
     CrawlRun,
     FilterListHitSighting,
+    HttpRequest,
     PageFetch,
+    RenderedPage,
+    RenderedSocialLink,
+    RenderedTracker,
     Site,
     SocialLinkSighting,
     ThirdPartyHostSighting,
@@ -38,6 +45,7 @@ class BodyTally:
     accounts: int = 0
     trackers: int = 0
     errors: int = 0
+    rendered: int = 0
 
 
 def _table(model: type[Base]) -> Table:
@@ -69,39 +77,39 @@ def _page_row(run_id: int, item: PageItem) -> dict[str, Any]:
     }
 
 
+def _link_row(link: SocialLink) -> dict[str, Any]:
+    return {
+        "platform": link.platform,
+        "link_kind": link.link_kind,
+        "handle": link.handle,
+        "account_type": link.account_type,
+        "url": link.url,
+        "canonical_url": link.canonical_url,
+        "resolved": link.resolved,
+        **_evidence(link.evidence),
+    }
+
+
+def _tracker_row(hit: TrackerHit) -> dict[str, Any]:
+    return {
+        "tracker_id": hit.id,
+        "name": hit.name,
+        "vendor": hit.vendor,
+        "vendor_country": hit.vendor_country,
+        "category": hit.category,
+        "third_country": hit.third_country,
+        "ids": list(hit.ids),
+        "consent_gated": hit.consent_gated,
+        **_evidence(hit.evidence),
+    }
+
+
 def _findings_rows(
     findings: PageFindings, keys: dict[str, Any], rows: dict[type[Base], list[dict[str, Any]]]
 ) -> None:
     """Add one page's findings to ``rows``, by the table they go to."""
-    rows[SocialLinkSighting].extend(
-        {
-            **keys,
-            "platform": link.platform,
-            "link_kind": link.link_kind,
-            "handle": link.handle,
-            "account_type": link.account_type,
-            "url": link.url,
-            "canonical_url": link.canonical_url,
-            "resolved": link.resolved,
-            **_evidence(link.evidence),
-        }
-        for link in findings.links
-    )
-    rows[TrackerSighting].extend(
-        {
-            **keys,
-            "tracker_id": hit.id,
-            "name": hit.name,
-            "vendor": hit.vendor,
-            "vendor_country": hit.vendor_country,
-            "category": hit.category,
-            "third_country": hit.third_country,
-            "ids": list(hit.ids),
-            "consent_gated": hit.consent_gated,
-            **_evidence(hit.evidence),
-        }
-        for hit in findings.trackers
-    )
+    rows[SocialLinkSighting].extend({**keys, **_link_row(link)} for link in findings.links)
+    rows[TrackerSighting].extend({**keys, **_tracker_row(hit)} for hit in findings.trackers)
     rows[ThirdPartyHostSighting].extend(
         {**keys, "host": host.host, "domain": host.domain} for host in findings.third_party_hosts
     )
@@ -114,6 +122,73 @@ def _findings_rows(
             "rule": hit.rule,
         }
         for hit in findings.filter_hits
+    )
+
+
+def _rendered_page_row(keys: dict[str, Any], render: PageRender) -> dict[str, Any]:
+    """The rendered_pages row of ``render``; a failed render counts nothing."""
+    failed = render.error is not None
+    requests = () if failed else render.requests
+    held = () if failed else tuple(c for c in render.cookies if c.refused is None)
+    return {
+        **keys,
+        "url": render.url,
+        "final_url": render.final_url,
+        "error": render.error,
+        "duration_ms": render.duration_ms,
+        "requests": len(requests),
+        "third_party_requests": sum(request.third_party for request in requests),
+        "cookies": len(held),
+        "third_party_cookies": sum(cookie.third_party for cookie in held),
+    }
+
+
+def _render_rows(
+    render: PageRender, keys: dict[str, Any], rows: dict[type[Base], list[dict[str, Any]]]
+) -> None:
+    """Add what the browser requested, held and showed for one page to ``rows``.
+
+    Beacon URLs can outgrow the URL column, so a request's URL is cut to fit it.
+    """
+    rows[HttpRequest].extend(
+        {
+            **keys,
+            "url": request.url[:URL_MAX_LENGTH],
+            "host": request.host,
+            "method": request.method,
+            "resource_type": request.resource_type,
+            "status": request.status,
+            "third_party": request.third_party,
+            "blocked": request.blocked,
+        }
+        for request in render.requests
+    )
+    rows[BrowserCookie].extend(
+        {
+            **keys,
+            "name": cookie.name,
+            "domain": cookie.domain,
+            "path": cookie.path,
+            "lifetime_days": cookie.lifetime_days,
+            "http_only": cookie.http_only,
+            "secure": cookie.secure,
+            "same_site": cookie.same_site,
+            "third_party": cookie.third_party,
+            "set_by": cookie.set_by,
+            "refused": cookie.refused,
+        }
+        for cookie in render.cookies
+    )
+    rows[BrowserStorage].extend(
+        {**keys, "area": storage.area, "key": storage.key} for storage in render.storage
+    )
+    if render.findings is None:
+        return
+    rows[RenderedTracker].extend(
+        {**keys, **_tracker_row(hit), "seen_in": hit.seen_in} for hit in render.findings.trackers
+    )
+    rows[RenderedSocialLink].extend(
+        {**keys, **_link_row(link)} for link in render.findings.links
     )
 
 
@@ -173,7 +248,7 @@ class RunWriter:
             self.flush()
 
     def _write_pages(self, session: Session, pages: list[PageItem]) -> None:
-        """Insert the batch's pages, then all their findings, one statement per table.
+        """Insert the batch's pages and renders, then all they hold, one statement per table.
 
         Core executemany with RETURNING in parameter order gives each page's id without the ORM's
         flush per page, which was most of the cost of storing.
@@ -189,18 +264,50 @@ class RunWriter:
             [_page_row(self.run_id, item) for item in pages],
         ).scalars().all()
         rows: dict[type[Base], list[dict[str, Any]]] = defaultdict(list)
+        rendered: list[tuple[dict[str, Any], PageRender]] = []
         for item, page_id in zip(pages, page_ids, strict=True):
             tally = self.tallies.setdefault(item.body_id, BodyTally())
             tally.errors += bool(item.error)
+            keys = {"run_id": self.run_id, "body_id": item.body_id, "page_id": page_id}
+            if item.render is not None:
+                rendered.append((keys, item.render))
             if item.findings is None:
                 continue
-            keys = {"run_id": self.run_id, "body_id": item.body_id, "page_id": page_id}
             _findings_rows(item.findings, keys, rows)
             tally.accounts += len(item.findings.accounts)
             tally.trackers += len(item.findings.trackers)
+        self._write_renders(connection, rendered, rows)
         for model, model_rows in rows.items():
             if model_rows:
                 connection.execute(insert(_table(model)), model_rows)
+
+    def _write_renders(
+        self,
+        connection: Connection,
+        rendered: list[tuple[dict[str, Any], PageRender]],
+        rows: dict[type[Base], list[dict[str, Any]]],
+    ) -> None:
+        """Insert the rendered_pages rows and add what each successful render holds to ``rows``.
+
+        A failed render is stored as its row with the error and nothing else.
+        """
+        if not rendered:
+            return
+        table = _table(RenderedPage)
+        rendered_ids = connection.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [_rendered_page_row(keys, render) for keys, render in rendered],
+        ).scalars().all()
+        for (keys, render), rendered_id in zip(rendered, rendered_ids, strict=True):
+            if render.error is not None:
+                continue
+            self.tallies[keys["body_id"]].rendered += 1
+            observation_keys = {
+                "run_id": keys["run_id"],
+                "body_id": keys["body_id"],
+                "rendered_page_id": rendered_id,
+            }
+            _render_rows(render, observation_keys, rows)
 
     def _write_outcomes(self, session: Session, outcomes: list[BodyOutcome]) -> None:
         """Insert the batch's body visits and add their counts to the run in one update."""
@@ -245,6 +352,7 @@ class RunWriter:
                 accounts_found=CrawlRun.accounts_found + sum(t.accounts for t in tallies),
                 trackers_found=CrawlRun.trackers_found + sum(t.trackers for t in tallies),
                 errors=CrawlRun.errors + sum(t.errors for t in tallies),
+                pages_rendered=CrawlRun.pages_rendered + sum(t.rendered for t in tallies),
                 heartbeat_at=utcnow(),
             )
         )

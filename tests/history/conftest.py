@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from crawler.items import PageItem, RenderedRequest
+from crawler.pipelines.writer import RunWriter
 from db import migrate
 from db.session import make_engine, make_sessionmaker
 from tests.conftest import PostgresDatabases
+from tests.renders import cookie, rendered_page, request, tracker
 
 from .factory import DatasetFactory
 
@@ -41,6 +44,12 @@ def build_scenario(url: str) -> Scenario:
     Run 2 (2024-03-01): München dropped Instagram and the pixel and added Mastodon; Aach is
     down (an outage); Dessau added YouTube and Matomo; Halle is back with Facebook.
     Run 3 (2024-06-01) failed after München showed TikTok: failed runs are not history.
+
+    Rendered pages (``rendered_scenario``), written through the run writer: in run 1 Aach's
+    page requests X; in run 2 München's requests Meta and Google, holds a Google cookie (and
+    refused a DoubleClick one) and loads the consent-gated Meta pixel anyway, Dessau's requests
+    YouTube (no cookie) and Matomo, Halle has one failed render and one that requests a CDN;
+    in the failed run 3 München's requests X.
     """
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
@@ -82,8 +91,89 @@ def build_scenario(url: str) -> Scenario:
         make.account(failed, muenchen, "tiktok", "muenchen")
         session.commit()
         ids = Scenario(url, first.id, second.id, failed.id)
+    for run_id, pages in rendered_scenario(ids).items():
+        writer = RunWriter(make_sessionmaker(engine), run_id)
+        for page in pages:
+            writer.add_page(page)
+        writer.close()
     engine.dispose()
     return ids
+
+
+def _page(body_id: str, path: str) -> str:
+    return f"https://www.{body_id}.example/{path}"
+
+
+def _document(body_id: str) -> RenderedRequest:
+    """The request for the rendered page itself."""
+    return request(_page(body_id, "datenschutz"), f"{body_id}.example", resource_type="document")
+
+
+def rendered_scenario(ids: Scenario) -> dict[int, list[PageItem]]:
+    """The rendered pages of the scenario's runs (see ``build_scenario``)."""
+    muenchen, aach, dessau, halle = "09162000", "09179111", "15001000", "15002000"
+    return {
+        ids.first: [
+            rendered_page(
+                aach,
+                _page(aach, "datenschutz"),
+                requests=(
+                    _document(aach),
+                    request("https://platform.twitter.com/widgets.js", f"{aach}.example"),
+                ),
+            )
+        ],
+        ids.second: [
+            rendered_page(
+                muenchen,
+                _page(muenchen, "datenschutz"),
+                requests=(
+                    _document(muenchen),
+                    request("https://connect.facebook.net/de_DE/fbevents.js",
+                            f"{muenchen}.example"),
+                    request("https://www.googletagmanager.com/gtm.js?id=GTM-1",
+                            f"{muenchen}.example"),
+                    request("https://www.facebook.com/tr?id=123456789", f"{muenchen}.example",
+                            resource_type="image", status=None, blocked="not_downloaded"),
+                ),
+                cookies=(
+                    cookie("_fbp", f".{muenchen}.example", f"{muenchen}.example"),
+                    cookie("NID", ".google.com", f"{muenchen}.example", lifetime_days=183.0,
+                           set_by="header"),
+                    cookie("IDE", ".doubleclick.net", f"{muenchen}.example", set_by="header",
+                           refused="ThirdPartyBlockedInFirstPartySet"),
+                ),
+                trackers=(
+                    tracker("facebook-pixel", "markup+requests", consent_gated=True),
+                    tracker("google-tag-manager", "requests"),
+                ),
+            ),
+            rendered_page(
+                dessau,
+                _page(dessau, "datenschutz"),
+                requests=(
+                    _document(dessau),
+                    request("https://www.youtube-nocookie.com/embed/abc", f"{dessau}.example",
+                            resource_type="document"),
+                    request(_page(dessau, "matomo.js"), f"{dessau}.example"),
+                ),
+                trackers=(tracker("matomo", "markup+requests"),),
+            ),
+            rendered_page(halle, _page(halle, "datenschutz"), error="render_failed: crashed"),
+            rendered_page(
+                halle,
+                _page(halle, "kontakt"),
+                requests=(request("https://cdn.jsdelivr.net/npm/x.js", f"{halle}.example"),),
+            ),
+        ],
+        ids.failed: [
+            rendered_page(
+                muenchen,
+                _page(muenchen, "datenschutz"),
+                requests=(request("https://x.com/i/jot", f"{muenchen}.example"),),
+            )
+        ],
+    }  # fmt: skip
 
 
 @pytest.fixture(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Executable, text
 
 from db.session import make_engine
 
@@ -46,3 +46,12 @@ def run_documented_queries(url: str) -> list[list[list[Any]]]:
         ]
     engine.dispose()
     return results
+
+
+def view_rows(url: str, statement: Executable) -> list[tuple[Any, ...]]:
+    """The rows of one query (a select from a view, say) on ``url``, as plain tuples."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(statement)]
+    engine.dispose()
+    return rows

@@ -6,7 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.history import account_history, latest_body_state, tracker_history
+from db.history import (
+    account_history,
+    latest_body_state,
+    latest_rendered_state,
+    tracker_history,
+)
 from db.session import make_engine
 
 from .conftest import Scenario
@@ -17,6 +22,7 @@ def test_view_timestamps_read_back_timezone_aware(scenario: Scenario) -> None:
         select(account_history.c.first_seen_at, account_history.c.last_seen_at),
         select(tracker_history.c.first_seen_at, tracker_history.c.last_seen_at),
         select(latest_body_state.c.observed_at),
+        select(latest_rendered_state.c.observed_at),
     )
     engine = make_engine(scenario.url)
     with engine.connect() as connection:

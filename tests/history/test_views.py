@@ -16,14 +16,7 @@ from db.history import (
 from db.session import make_engine
 
 from .conftest import Scenario
-
-
-def _rows(url: str, statement: object) -> list[tuple[object, ...]]:
-    engine = make_engine(url)
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(statement)]
-    engine.dispose()
-    return rows
+from .queries import view_rows
 
 
 def test_every_described_view_exists_with_exactly_its_columns(scenario: Scenario) -> None:
@@ -40,7 +33,7 @@ def test_every_described_view_exists_with_exactly_its_columns(scenario: Scenario
 
 def test_account_history_separates_current_removed_and_not_observed(scenario: Scenario) -> None:
     view = account_history.c
-    rows = _rows(
+    rows = view_rows(
         scenario.url,
         select(
             view.body_id,
@@ -67,7 +60,7 @@ def test_account_history_separates_current_removed_and_not_observed(scenario: Sc
 
 def test_account_history_dates_are_the_runs_start(scenario: Scenario) -> None:
     view = account_history.c
-    [(first_seen, last_seen)] = _rows(
+    [(first_seen, last_seen)] = view_rows(
         scenario.url,
         select(view.first_seen_at, view.last_seen_at).where(view.platform == "instagram"),
     )
@@ -79,7 +72,7 @@ def test_account_history_dates_are_the_runs_start(scenario: Scenario) -> None:
 
 def test_tracker_history_keeps_outage_findings_as_not_observed(scenario: Scenario) -> None:
     view = tracker_history.c
-    rows = _rows(
+    rows = view_rows(
         scenario.url,
         select(view.body_id, view.tracker_id, view.is_current, view.status).order_by(
             view.body_id, view.tracker_id
@@ -97,7 +90,7 @@ def test_latest_body_state_points_an_unreachable_body_at_its_last_good_run(
     scenario: Scenario,
 ) -> None:
     view = latest_body_state.c
-    rows = _rows(
+    rows = view_rows(
         scenario.url,
         select(
             view.body_id,
@@ -119,7 +112,7 @@ def test_latest_body_state_points_an_unreachable_body_at_its_last_good_run(
 
 def test_run_summary_counts_by_state_and_kind(scenario: Scenario) -> None:
     view = run_summary.c
-    rows = _rows(
+    rows = view_rows(
         scenario.url,
         select(view).where(view.run_id == scenario.second).order_by(view.state, view.kind),
     )
@@ -133,7 +126,7 @@ def test_run_summary_counts_by_state_and_kind(scenario: Scenario) -> None:
 
 def test_run_platform_and_tracker_summaries(scenario: Scenario) -> None:
     platforms = run_platform_summary.c
-    platform_rows = _rows(
+    platform_rows = view_rows(
         scenario.url,
         select(platforms.state, platforms.platform, platforms.bodies, platforms.accounts)
         .where(platforms.run_id == scenario.second)
@@ -147,7 +140,7 @@ def test_run_platform_and_tracker_summaries(scenario: Scenario) -> None:
         ("Sachsen-Anhalt", "youtube", 1, 1),
     ]
     trackers = run_tracker_summary.c
-    tracker_rows = _rows(
+    tracker_rows = view_rows(
         scenario.url,
         select(trackers.tracker_id, trackers.bodies)
         .where(trackers.run_id == scenario.first)
