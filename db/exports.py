@@ -1,4 +1,4 @@
-"""Streaming exports of one run: long tables of sightings with evidence, and a wide body table.
+"""Streaming exports of one run: sightings with evidence, what a browser did, a wide body table.
 
 Rows come from the database in batches (``yield_per``, server-side cursors on PostgreSQL) and are
 written one by one, so memory stays flat however many bodies a run has.
@@ -15,11 +15,21 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TextIO
 
-from sqlalchemy import Executable, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Executable, Select, String, and_, literal, select, union_all
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from db.history import findings_as_of, findings_source
-from db.models import Body, PageFetch, SocialLinkSighting, TrackerSighting
+from db.history import findings_as_of, findings_source, rendered_body_state
+from db.models import (
+    Body,
+    BodyVisit,
+    BrowserCookie,
+    HttpRequest,
+    PageFetch,
+    RenderedPage,
+    RenderedTracker,
+    SocialLinkSighting,
+    TrackerSighting,
+)
 
 BATCH_SIZE = 1000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -159,10 +169,16 @@ def shares_export(session: Session, run_id: int) -> RowStream:
     return _link_export(session, run_id, "share")
 
 
-def trackers_export(session: Session, run_id: int) -> RowStream:
-    """Trackers seen in ``run_id``, one row per sighting with its evidence."""
-    hit = TrackerSighting
-    statement = (
+def _tracker_rows(
+    run_id: int,
+    tier: str,
+    hit: type[TrackerSighting] | type[RenderedTracker],
+    page: type[PageFetch] | type[RenderedPage],
+    page_id: QueryableAttribute[int],
+    seen_in: ColumnElement[str] | QueryableAttribute[str],
+) -> Select[*tuple[Any, ...]]:
+    """One tier's tracker sightings in ``run_id`` with the columns of the trackers export."""
+    return (
         select(
             hit.run_id,
             hit.body_id,
@@ -175,18 +191,99 @@ def trackers_export(session: Session, run_id: int) -> RowStream:
             hit.third_country,
             hit.ids,
             hit.consent_gated,
-            PageFetch.url.label("page_url"),
+            page.url.label("page_url"),
             hit.element,
             hit.attribute,
             hit.evidence,
             hit.rule,
+            seen_in.label("seen_in"),
+            literal(tier, String).label("tier"),
+            hit.id.label("sighting_id"),
         )
         .join(Body, Body.id == hit.body_id)
-        .join(PageFetch, PageFetch.id == hit.page_id)
+        .join(page, page.id == page_id)
         .where(hit.run_id == run_id)
-        .order_by(hit.body_id, hit.tracker_id, hit.id)
+    )
+
+
+def trackers_export(session: Session, run_id: int) -> RowStream:
+    """Trackers seen in ``run_id``, one row per sighting with its evidence.
+
+    Sightings of the static tier (``tier='static'``, seen in the markup as served) come before
+    those of the rendered tier (``tier='rendered'``), whose ``seen_in`` says whether the browser
+    requested them before consent.
+    """
+    static = TrackerSighting
+    rendered = RenderedTracker
+    both = union_all(
+        _tracker_rows(
+            run_id, "static", static, PageFetch, static.page_id, literal("markup", String)
+        ),
+        _tracker_rows(
+            run_id, "rendered", rendered, RenderedPage, rendered.rendered_page_id, rendered.seen_in
+        ),
+    ).subquery("both")
+    statement = select(*(column for column in both.c if column.name != "sighting_id")).order_by(
+        both.c.body_id, both.c.tracker_id, both.c.tier.desc(), both.c.sighting_id
     )
     return _stream(session, statement)
+
+
+def _observation_export(
+    session: Session,
+    run_id: int,
+    observation: type[HttpRequest] | type[BrowserCookie],
+    *columns: QueryableAttribute[Any],
+) -> RowStream:
+    """One table of browser observations in ``run_id``, each row with its rendered page's URL."""
+    statement = (
+        select(
+            observation.run_id,
+            observation.body_id,
+            RenderedPage.url.label("page_url"),
+            *columns,
+        )
+        .join(RenderedPage, RenderedPage.id == observation.rendered_page_id)
+        .where(observation.run_id == run_id)
+        .order_by(observation.body_id, observation.rendered_page_id, observation.id)
+    )
+    return _stream(session, statement)
+
+
+def requests_export(session: Session, run_id: int) -> RowStream:
+    """Requests the browser made on the rendered pages of ``run_id`` (before consent)."""
+    request = HttpRequest
+    return _observation_export(
+        session,
+        run_id,
+        request,
+        request.url,
+        request.host,
+        request.third_party,
+        request.resource_type,
+        request.method,
+        request.status,
+        request.blocked,
+    )
+
+
+def cookies_export(session: Session, run_id: int) -> RowStream:
+    """Cookies the browser held (or refused: ``refused``) on the rendered pages of ``run_id``."""
+    cookie = BrowserCookie
+    return _observation_export(
+        session,
+        run_id,
+        cookie,
+        cookie.name,
+        cookie.domain,
+        cookie.third_party,
+        cookie.set_by,
+        cookie.lifetime_days,
+        cookie.http_only,
+        cookie.secure,
+        cookie.same_site,
+        cookie.refused,
+    )
 
 
 def pages_export(session: Session, run_id: int) -> RowStream:
@@ -230,12 +327,18 @@ BODY_COLUMNS = (
     "trackers",
 )
 
+# After the platform and tracker columns: what the run's rendered pages of the body did before
+# consent; empty where the run rendered none of its pages without error (0 means rendered, none).
+RENDERED_BODY_COLUMNS = ("third_party_cookies_before_consent", "trackers_requested_before_consent")
+
 
 def bodies_export(session: Session, run_id: int) -> RowStream:
     """One row per body visited in ``run_id``: its visit, handles per platform, yes/no per tracker.
 
     The platform and tracker columns are those present in the run's data, sorted. An unreachable
     body keeps the findings of its last run that reached it; ``findings_from_run`` says which.
+    The rendered columns come last and are the run's own: empty where it rendered no page of
+    the body (they are never carried over from an earlier run).
     """
     source = findings_source(run_id).subquery("source")
     link = SocialLinkSighting
@@ -276,15 +379,33 @@ def bodies_export(session: Session, run_id: int) -> RowStream:
         .order_by(hits.c.body_id, hits.c.tracker_id)
         .execution_options(yield_per=BATCH_SIZE)
     )
+    state = rendered_body_state.c
+    render_rows = session.execute(
+        select(state.body_id, state.third_party_cookies, state.trackers_requested)
+        .join(
+            BodyVisit,
+            and_(BodyVisit.run_id == state.run_id, BodyVisit.body_id == state.body_id),
+        )
+        .where(state.run_id == run_id)
+        .order_by(state.body_id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
     columns = (
         *BODY_COLUMNS,
         *(f"account_{platform}" for platform in platforms),
         *(f"tracker_{tracker}" for tracker in trackers),
+        *RENDERED_BODY_COLUMNS,
     )
     return RowStream(
         columns,
         _wide_rows(
-            run_id, body_rows, account_rows, hit_rows, platforms=platforms, trackers=trackers
+            run_id,
+            body_rows,
+            account_rows,
+            hit_rows,
+            render_rows,
+            platforms=platforms,
+            trackers=trackers,
         ),
     )
 
@@ -294,17 +415,19 @@ def _wide_rows(
     bodies: Iterable[Any],
     accounts: Iterable[Any],
     hits: Iterable[Any],
+    renders: Iterable[Any],
     *,
     platforms: list[str],
     trackers: list[str],
 ) -> Iterator[tuple[Any, ...]]:
-    """Merge three streams ordered by body id into one wide row per body.
+    """Merge four streams ordered by body id into one wide row per body.
 
-    The account and tracker streams hold only bodies of the body stream, in the database's
-    order, so advancing on equal ids is enough (no Python comparison of collations).
+    The account, tracker and render streams hold only bodies of the body stream, in the
+    database's order, so advancing on equal ids is enough (no Python comparison of collations).
     """
     account_groups = _ByBody(accounts)
     hit_groups = _ByBody(hits)
+    render_groups = _ByBody(renders)
     for body in bodies:
         (body_id, name, kind, state, seed_url, final_url, reachable, outcome, source_run,
          pages_fetched) = body  # fmt: skip
@@ -312,6 +435,7 @@ def _wide_rows(
         for _body_id, platform, handle in account_groups.take(body_id):
             handles.setdefault(platform, []).append(handle)
         seen = {tracker for _body_id, tracker in hit_groups.take(body_id)}
+        [(_body_id, cookies, requested)] = render_groups.take(body_id) or [(body_id, None, None)]
         yield (
             run_id,
             body_id,
@@ -328,6 +452,8 @@ def _wide_rows(
             len(seen),
             *(handles.get(platform) for platform in platforms),
             *(tracker in seen for tracker in trackers),
+            cookies,
+            requested,
         )
 
 
@@ -353,4 +479,6 @@ EXPORTS: dict[str, Callable[[Session, int], RowStream]] = {
     "bodies": bodies_export,
     "pages": pages_export,
     "shares": shares_export,
+    "requests": requests_export,
+    "cookies": cookies_export,
 }

@@ -71,9 +71,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
 
 
-def run_fk() -> Mapped[int]:
+def run_fk(*, index: bool = True) -> Mapped[int]:
     """The run a row belongs to; runs are never deleted while rows point at them."""
-    return mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    return mapped_column(ForeignKey("crawl_runs.id"), index=index)
+
+
+def run_body_index(table: str) -> Index:
+    """Rows of one body in one run, found together; also serves lookups by run alone."""
+    return Index(f"ix_{table}_run_id_body_id", "run_id", "body_id")
 
 
 def body_fk() -> Mapped[str]:
@@ -308,6 +313,7 @@ class FilterListHitSighting(Base):
 # The rendered tier (``crawl --render``): what headless Chromium did with a stored page before
 # any consent was given (nothing is clicked). Tables and columns follow OpenWPM's names where
 # they mean the same (http_requests, a cookie's name/domain/path/httpOnly/secure/sameSite).
+# The views read a body's rows of a run together, hence an index on (run_id, body_id) each.
 
 
 class RenderedPage(Base):
@@ -317,9 +323,10 @@ class RenderedPage(Base):
     """
 
     __tablename__ = "rendered_pages"
+    __table_args__ = (run_body_index("rendered_pages"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), unique=True)
     url: Mapped[url_str]
@@ -337,9 +344,10 @@ class HttpRequest(Base):
     """A request the browser made while a page rendered (or one the crawl stopped)."""
 
     __tablename__ = "http_requests"
+    __table_args__ = (run_body_index("http_requests"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
     url: Mapped[url_str]
@@ -355,9 +363,10 @@ class BrowserCookie(Base):
     """A cookie the browser held after a page rendered, or a Set-Cookie it refused."""
 
     __tablename__ = "browser_cookies"
+    __table_args__ = (run_body_index("browser_cookies"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
     name: Mapped[str] = mapped_column(Text)
@@ -376,9 +385,10 @@ class BrowserStorage(Base):
     """A key a rendered page left in its origin's localStorage or sessionStorage."""
 
     __tablename__ = "browser_storage"
+    __table_args__ = (run_body_index("browser_storage"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
     area: Mapped[str] = mapped_column(String(8))
@@ -389,9 +399,10 @@ class RenderedTracker(TrackerColumns, EvidenceColumns, Base):
     """A catalogued tracker found in a rendered page's DOM or in what the browser requested."""
 
     __tablename__ = "rendered_trackers"
+    __table_args__ = (run_body_index("rendered_trackers"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
     seen_in: Mapped[str] = mapped_column(String(16))
@@ -401,8 +412,9 @@ class RenderedSocialLink(SocialLinkColumns, EvidenceColumns, Base):
     """A link to a social platform in a rendered page's DOM (also those scripts inserted)."""
 
     __tablename__ = "rendered_social_links"
+    __table_args__ = (run_body_index("rendered_social_links"),)
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()

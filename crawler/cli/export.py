@@ -80,7 +80,8 @@ def export_command(
     db_url: str | None,
 ) -> None:
     """Export one run's KIND: accounts, trackers, shares or pages (one row per sighting with its
-    evidence) or bodies (one row per body, a column per platform and per tracker)."""
+    evidence), requests or cookies (what the browser requested and stored on rendered pages,
+    before consent) or bodies (one row per body, a column per platform and per tracker)."""
     if excel and output_format != "csv":
         raise click.UsageError("--excel applies to CSV only")
     try:

@@ -259,19 +259,23 @@ def _observation_tables() -> dict[str, list[sa.Column[object]]]:
         ],
     }
 
-INDEXED = ("body_id", "run_id")
+# Every table of the tier is indexed by body and by (run, body): the views read one body's rows
+# of a run together, and a correlated subquery on run_id alone would scan the whole run's rows.
+INDEXED: tuple[tuple[str, ...], ...] = (("body_id",), ("run_id", "body_id"))
+OBSERVATION_INDEXED = (*INDEXED, ("rendered_page_id",))
 
 
-def _create_indexes(table: str, columns: Sequence[str]) -> None:
+def _create_indexes(table: str, indexes: Sequence[tuple[str, ...]]) -> None:
     with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+        for columns in indexes:
+            name = batch_op.f(f"ix_{table}_{'_'.join(columns)}")
+            batch_op.create_index(name, list(columns), unique=False)
 
 
-def _drop_indexes(table: str, columns: Sequence[str]) -> None:
+def _drop_indexes(table: str, indexes: Sequence[tuple[str, ...]]) -> None:
     with op.batch_alter_table(table, schema=None) as batch_op:
-        for column in columns:
-            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
+        for columns in indexes:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_{'_'.join(columns)}"))
 
 
 def upgrade() -> None:
@@ -312,7 +316,7 @@ def upgrade() -> None:
     _create_indexes("rendered_pages", INDEXED)
     for table, columns in _observation_tables().items():
         op.create_table(table, *_observation_columns(table), *columns)
-        _create_indexes(table, (*INDEXED, "rendered_page_id"))
+        _create_indexes(table, OBSERVATION_INDEXED)
     for name, select_sql in VIEWS:
         op.execute(f"CREATE VIEW {name} AS {select_sql.strip()}")
 
@@ -321,7 +325,7 @@ def downgrade() -> None:
     for name, _select_sql in reversed(VIEWS):
         op.execute(f"DROP VIEW {name}")
     for table in reversed(_observation_tables()):
-        _drop_indexes(table, (*INDEXED, "rendered_page_id"))
+        _drop_indexes(table, OBSERVATION_INDEXED)
         op.drop_table(table)
     _drop_indexes("rendered_pages", INDEXED)
     op.drop_table("rendered_pages")

@@ -48,8 +48,8 @@ def build_scenario(url: str) -> Scenario:
     Rendered pages (``rendered_scenario``), written through the run writer: in run 1 Aach's
     page requests X; in run 2 München's requests Meta and Google, holds a Google cookie (and
     refused a DoubleClick one) and loads the consent-gated Meta pixel anyway, Dessau's requests
-    YouTube (no cookie) and Matomo, Halle has one failed render and one that requests a CDN;
-    in the failed run 3 München's requests X.
+    YouTube (no cookie) and Matomo, Halle has one failed render and one that requests a CDN and
+    Meta; in the failed run 3 München's requests X.
     """
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
@@ -163,7 +163,10 @@ def rendered_scenario(ids: Scenario) -> dict[int, list[PageItem]]:
             rendered_page(
                 halle,
                 _page(halle, "kontakt"),
-                requests=(request("https://cdn.jsdelivr.net/npm/x.js", f"{halle}.example"),),
+                requests=(
+                    request("https://cdn.jsdelivr.net/npm/x.js", f"{halle}.example"),
+                    request("https://connect.facebook.net/de_DE/sdk.js", f"{halle}.example"),
+                ),
             ),
         ],
         ids.failed: [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db.exports import neutralise_formula
+from db.exports import EXPORTS, neutralise_formula
 
 from .cli import invoke
 from .conftest import Scenario
@@ -153,6 +153,8 @@ def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
         "account_youtube": None,
         "tracker_google-analytics": True,
         "tracker_matomo": False,
+        "third_party_cookies_before_consent": 1,
+        "trackers_requested_before_consent": 2,
     }
 
 
@@ -164,7 +166,7 @@ def test_an_unreachable_body_that_was_never_reached_has_no_findings_run(
     assert (halle["reachable"], halle["findings_from_run"], halle["accounts"]) == ("no", "", "0")
 
 
-@pytest.mark.parametrize("kind", ["accounts", "trackers", "bodies", "pages", "shares"])
+@pytest.mark.parametrize("kind", sorted(EXPORTS))
 def test_json_and_jsonl_hold_the_same_records(scenario: Scenario, kind: str) -> None:
     as_json = json.loads(invoke(scenario.url, "export", kind, "--format", "json").stdout)
     lines = invoke(scenario.url, "export", kind, "--format", "jsonl").stdout.splitlines()
@@ -217,3 +219,88 @@ def test_migrated_database_without_runs_is_a_clear_error(migrated_url: str) -> N
         1,
         "Error: no finished run in this database yet\n",
     )
+
+
+# ------------------------------------------------------------------------- rendered tier
+
+MUENCHEN_PAGE = "https://www.09162000.example/datenschutz"
+
+
+def test_requests_export_has_its_columns_and_every_request(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "requests", "--run", str(scenario.second))
+    rows = _csv(result.stdout)
+    assert result.stdout.splitlines()[0] == (
+        "run_id,body_id,page_url,url,host,third_party,resource_type,method,status,blocked"
+    )
+    assert [
+        (r["body_id"], r["host"], r["third_party"], r["resource_type"], r["status"], r["blocked"])
+        for r in rows
+        if r["body_id"] == "09162000"
+    ] == [
+        ("09162000", "www.09162000.example", "no", "document", "200", ""),
+        ("09162000", "connect.facebook.net", "yes", "script", "200", ""),
+        ("09162000", "www.googletagmanager.com", "yes", "script", "200", ""),
+        ("09162000", "www.facebook.com", "yes", "image", "", "not_downloaded"),
+    ]
+    assert {r["page_url"] for r in rows if r["body_id"] == "09162000"} == {MUENCHEN_PAGE}
+
+
+def test_cookies_export_lists_held_and_refused_cookies(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "cookies", "--run", str(scenario.second))
+    assert result.stdout.splitlines()[0] == (
+        "run_id,body_id,page_url,name,domain,third_party,set_by,lifetime_days,http_only,secure,"
+        "same_site,refused"
+    )
+    assert [
+        (r["name"], r["domain"], r["third_party"], r["set_by"], r["lifetime_days"], r["refused"])
+        for r in _csv(result.stdout)
+    ] == [
+        ("_fbp", ".09162000.example", "no", "script", "90.0", ""),
+        ("NID", ".google.com", "yes", "header", "183.0", ""),
+        ("IDE", ".doubleclick.net", "yes", "header", "90.0", "ThirdPartyBlockedInFirstPartySet"),
+    ]
+
+
+def test_trackers_export_adds_the_rendered_tier_after_the_static_one(
+    scenario: Scenario,
+) -> None:
+    rows = json.loads(
+        invoke(scenario.url, "export", "trackers", "--run", str(scenario.second), "--format",
+               "json").stdout
+    )  # fmt: skip
+    assert list(rows[0])[-3:] == ["rule", "seen_in", "tier"]
+    assert [
+        (r["body_id"], r["tracker_id"], r["tier"], r["seen_in"], r["consent_gated"], r["page_url"])
+        for r in rows
+    ] == [
+        ("09162000", "facebook-pixel", "rendered", "markup+requests", True, MUENCHEN_PAGE),
+        ("09162000", "google-analytics", "static", "markup", False,
+         "https://www.09162000.example/"),
+        ("09162000", "google-tag-manager", "rendered", "requests", False, MUENCHEN_PAGE),
+        ("15001000", "matomo", "static", "markup", False, "https://www.15001000.example/"),
+        ("15001000", "matomo", "rendered", "markup+requests", False,
+         "https://www.15001000.example/datenschutz"),
+    ]  # fmt: skip
+
+
+def test_bodies_export_rendered_columns_are_the_runs_own(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "export", "bodies", "--run", str(scenario.second))
+    rows = _csv(result.stdout)
+    assert result.stdout.splitlines()[0].endswith(
+        ",third_party_cookies_before_consent,trackers_requested_before_consent"
+    )
+    # Aach was down (not rendered in this run): empty, not its run-1 render; Halle rendered one
+    # page of two (the other failed) and found nothing: 0.
+    assert [
+        (
+            r["body_id"],
+            r["third_party_cookies_before_consent"],
+            r["trackers_requested_before_consent"],
+        )
+        for r in rows
+    ] == [
+        ("09162000", "1", "2"),
+        ("09179111", "", ""),
+        ("15001000", "0", "1"),
+        ("15002000", "0", "0"),
+    ]

@@ -22,7 +22,7 @@ def test_rendered_body_state_sums_each_bodys_successful_renders(scenario: Scenar
         (first, AACH, 1, 2, 1, 1, 0, 0, 0, False, False, True),
         (second, MUENCHEN, 1, 4, 3, 3, 1, 2, 1, True, True, False),
         (second, DESSAU, 1, 3, 1, 1, 0, 1, 0, False, True, False),
-        (second, HALLE, 1, 1, 1, 1, 0, 0, 0, False, False, False),
+        (second, HALLE, 1, 2, 2, 2, 0, 0, 0, True, False, False),
         (failed, MUENCHEN, 1, 1, 1, 1, 0, 0, 0, False, False, True),
     ]
 
@@ -48,7 +48,7 @@ def test_latest_rendered_state_takes_each_bodys_latest_finished_rendering_run(
         (MUENCHEN, "Bayern", second, 1, 1, True, False),
         (AACH, "Bayern", first, 0, 0, False, True),
         (DESSAU, "Sachsen-Anhalt", second, 0, 0, False, False),
-        (HALLE, "Sachsen-Anhalt", second, 0, 0, False, False),
+        (HALLE, "Sachsen-Anhalt", second, 0, 0, True, False),
     ]
 
 
@@ -62,5 +62,5 @@ def test_run_state_render_summary_shares_are_of_the_rendered_bodies(scenario: Sc
     # rendered; Meta, Google, X and third-party cookies, each as bodies and percent
     assert rows == [
         (second, "Bayern", 1, 1, 100.0, 1, 100.0, 0, 0.0, 1, 100.0),
-        (second, "Sachsen-Anhalt", 2, 0, 0.0, 1, 50.0, 0, 0.0, 0, 0.0),
+        (second, "Sachsen-Anhalt", 2, 1, 50.0, 1, 50.0, 0, 0.0, 0, 0.0),
     ]
