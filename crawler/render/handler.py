@@ -75,6 +75,9 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         )
         # scrapy-playwright asks this of every request a page makes, before it goes out.
         self.abort_request = self._refuse
+        # A page whose browser died is a failed render, recorded as such: loading it again in a
+        # fresh browser would hide that, and a page that kills browsers would kill three.
+        self.config.target_closed_max_retries = 0
         pages = settings.get(RENDER_PAGES_SETTING) or DEFAULT_RENDER_PAGES
         self.slots = asyncio.Semaphore(setting_count(RENDER_PAGES_SETTING, pages, minimum=1))
         self.idle_timeout = settings.getfloat(RENDER_IDLE_SETTING, DEFAULT_IDLE_TIMEOUT)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import engine_for  # noqa: F401 - the fixture, shared
 from tests.faults.conftest import FaultWeb, serve_module, write_seeds
 from tests.faults.server import LOOPBACK
 
