@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler.items import PageRender
 from crawler.limits import setting_count
 from crawler.net.connections import body_done
 from crawler.net.deadline import DeadlineDownloadHandler
@@ -33,10 +34,12 @@ from crawler.net.guard import ALLOW_PRIVATE_SETTING
 from crawler.net.resolver import HOSTS_SETTING
 from crawler.render.config import (
     DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_LOAD_TIMEOUT,
     DEFAULT_RENDER_PAGES,
     DEFAULT_RESTART_PAGES,
     RENDER_IDLE_SETTING,
     RENDER_LAST_META,
+    RENDER_LOAD_SETTING,
     RENDER_META,
     RENDER_PAGES_SETTING,
     RENDER_RESTART_SETTING,
@@ -49,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 _LOG_META = "render_log"
 CLOSE_TIMEOUT = 10.0
+READ_TIMEOUT = 10.0  # reading requests, cookies, storage and the DOM of a loaded page
 
 
 class RenderFailed(Exception):
@@ -81,6 +85,8 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         pages = settings.get(RENDER_PAGES_SETTING) or DEFAULT_RENDER_PAGES
         self.slots = asyncio.Semaphore(setting_count(RENDER_PAGES_SETTING, pages, minimum=1))
         self.idle_timeout = settings.getfloat(RENDER_IDLE_SETTING, DEFAULT_IDLE_TIMEOUT)
+        load_timeout = settings.getfloat(RENDER_LOAD_SETTING, DEFAULT_LOAD_TIMEOUT)
+        self.visit_timeout = load_timeout + self.idle_timeout + READ_TIMEOUT
         restart = settings.get(RENDER_RESTART_SETTING) or DEFAULT_RESTART_PAGES
         self.restart_after = setting_count(RENDER_RESTART_SETTING, restart, minimum=1)
         self.rendered_since_launch = 0
@@ -114,19 +120,33 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         meta.setdefault("playwright_context_kwargs", CONTEXT_KWARGS)
         meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "load"})
         try:
-            response = await super().download_request(request)
-            page: Page = meta["playwright_page"]
-            await self._wait_for_quiet(page)
-            render, dom = await meta[_LOG_META].render(page, request.url, started)
+            # Playwright bounds the load; reading a page whose script spins after it has loaded
+            # waits for ever, so the whole visit has a bound of its own.
+            response, render, dom = await asyncio.wait_for(
+                self._visit(request, started), self.visit_timeout
+            )
+        except TimeoutError:
+            meta[RENDER_LAST_META] = True  # a cancelled visit may leave its context unusable
+            raise RenderFailed(
+                f"the page was not loaded and read within {self.visit_timeout:g} s"
+            ) from None
         except (PlaywrightError, KeyError, AttributeError) as error:
-            # Timeouts, a crashed tab, a browser killed under the page: the page fails, the
-            # crawl goes on, and the next render gets a fresh browser if this one is gone.
+            # A crashed tab, a browser killed under the page, a load past its time: the page
+            # fails, the crawl goes on, and the next render gets a fresh browser if need be.
             raise RenderFailed(_reason(error)) from None
         finally:
             await self._close_page(meta.pop("playwright_page", None), meta)
             meta.pop(_LOG_META, None)
         meta[RENDER_META] = render
         return response.replace(body=dom.encode("utf-8"), encoding="utf-8")
+
+    async def _visit(self, request: Request, started: float) -> tuple[Response, PageRender, str]:
+        """Load the page, wait for it to go quiet, and read what the browser did."""
+        response = await super().download_request(request)
+        page: Page = request.meta["playwright_page"]
+        await self._wait_for_quiet(page)
+        render, dom = await request.meta[_LOG_META].render(page, request.url, started)
+        return response, render, dom
 
     async def _wait_for_quiet(self, page: Page) -> None:
         """Network idle, or the cap: long-polling and beaconing pages never go quiet."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import CDPSession, Dialog, Page, Request
+from playwright.async_api import CDPSession, Dialog, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from crawler.detection.domains import registrable_domain
@@ -50,6 +50,9 @@ class PageLog:
 
     gate: RequestGate
     requests: list[Request] = field(default_factory=list)
+    # Responses as they arrive: asking a request for its response waits for one that is still
+    # on its way, and a long-polling page always has one.
+    responses: dict[Request, Response] = field(default_factory=dict)
     refused: list[RefusedCookie] = field(default_factory=list)
     cdp: CDPSession | None = None
     # CDP names requests by id; a refused cookie without a Domain belongs to its response's host.
@@ -58,6 +61,7 @@ class PageLog:
     async def attach(self, page: Page) -> None:
         """Listen to the page before it navigates; refuse its dialogs and pop-ups."""
         page.on("request", self._on_request)
+        page.on("response", self._on_response)
         page.on("dialog", _dismiss)
         page.on("popup", _close_popup)
         try:
@@ -79,6 +83,9 @@ class PageLog:
 
     def _on_request(self, request: Request) -> None:
         self.requests.append(request)
+
+    def _on_response(self, response: Response) -> None:
+        self.responses[response.request] = response
 
     def _on_request_sent(self, event: dict[str, Any]) -> None:
         url = (event.get("request") or {}).get("url") or ""
@@ -128,7 +135,7 @@ class PageLog:
         rows = []
         header_cookies: set[str] = set()
         for request in self.requests:
-            response = await request.response() if request.failure is None else None
+            response = self.responses.get(request)
             blocked = request.failure
             if blocked is not None:
                 refusal = await self.gate.refusal(request.url, request.resource_type, page_url)

@@ -189,14 +189,14 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
         ensure_current(engine, options.db_url)
         with make_sessionmaker(engine).begin() as session:
             if options.resume is None:
-                run = start_run(session, seed_list, recorded(probe))
+                run = start_run(session, seed_list, recorded(probe), options.render)
                 return OpenedRun(run.id, options, None)
             run = resume_run(session, options.resume, seed_list)
             options = replace(
                 options,
                 max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
                 allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
-                render=str(run.settings.get(RENDER_SETTING) or "none"),
+                render=run.render_mode,
             )
             return OpenedRun(run.id, options, load_partial_bodies(session, run.id))
     finally:

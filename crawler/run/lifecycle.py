@@ -153,7 +153,9 @@ def mark_stale_runs(session: Session) -> list[int]:
     return stale
 
 
-def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -> CrawlRun:
+def start_run(
+    session: Session, seed_list: SeedList, settings: dict[str, Any], render_mode: str = "none"
+) -> CrawlRun:
     """Register the seeds and open a new run, refusing while another crawl is live."""
     lock_runs(session)
     mark_stale_runs(session)
@@ -161,6 +163,7 @@ def start_run(session: Session, seed_list: SeedList, settings: dict[str, Any]) -
     run = CrawlRun(
         status=RUNNING,
         settings=settings,
+        render_mode=render_mode,
         code_version=code_version(),
         seed_file=seed_list.path,
         seed_sha256=seed_list.sha256,

@@ -178,6 +178,12 @@ def spin(handler: RenderHandler, path: str) -> None:
     handler.send(200, page("Gemeinde Kreisel", "<h1>Kreisel</h1>", "<script>for(;;){}</script>"))
 
 
+def spin_later(handler: RenderHandler, path: str) -> None:
+    """A page that loads, then never gives the main thread back: reading it would wait for ever."""
+    script = "addEventListener('load',function(){setTimeout(function(){for(;;){}},0);});"
+    handler.send(200, page("Gemeinde Dreher", "<h1>Dreher</h1>", f"<script>{script}</script>"))
+
+
 def rude(handler: RenderHandler, path: str) -> None:
     """Dialogs and a pop-up on load; the crawl must refuse them and go on."""
     script = "alert('Hallo');confirm('Sicher?');window.open('/fenster.html');"
@@ -202,6 +208,7 @@ SITES: dict[str, Callable[[RenderHandler, str], None]] = {
     "ssrf": ssrf,
     "longpoll": longpoll,
     "spin": spin,
+    "spinlater": spin_later,
     "rude": rude,
     "slow": slow,
 }

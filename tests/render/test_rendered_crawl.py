@@ -30,7 +30,9 @@ EngineFor = Callable[[str], Engine]
 
 
 # Sites rendered together in one run, shared by the tests below that only read it.
-SHARED_RUN = ("chain", "cookies", "gated", "leaky", "ssrf", "longpoll", "rude", "spin")
+SHARED_RUN = (
+    *("chain", "cookies", "gated", "leaky", "ssrf", "longpoll", "rude", "spin", "spinlater"),
+)
 # Their findings do not depend on timing (a long poll and a pop-up may).
 STEADY = ("chain", "cookies", "gated", "leaky", "ssrf", "spin")
 
@@ -163,13 +165,16 @@ def test_a_long_polling_page_and_a_rude_page_are_bounded_and_stored(
     assert any(url.endswith("/poll") for (url,) in polls)
 
 
+@pytest.mark.parametrize("spinner", ["spin", "spinlater"])
 def test_a_cpu_spinning_page_fails_alone_and_the_crawl_goes_on(
-    shared_run: Engine,
+    shared_run: Engine, spinner: str
 ) -> None:
     engine = shared_run
-    error = render_error(engine, "spin")
+    error = render_error(engine, spinner)
     assert error is not None
     assert error.startswith("render_failed: ")
+    (mode,) = rows(engine, "SELECT render_mode FROM crawl_runs")[0]
+    assert mode == "homepage"
     assert render_error(engine, "chain") is None
     assert "facebook-pixel" in trackers(engine, "chain")
     (status,) = rows(engine, "SELECT status FROM crawl_runs")[0]
