@@ -43,6 +43,12 @@ class RenderedRequest:
     navigation: bool = False
 
 
+# Chromium's reasons for refusing a cookie only because third-party cookies are blocked.
+THIRD_PARTY_BLOCK_REASONS = frozenset(
+    {"UserPreferences", "ThirdPartyPhaseout", "ThirdPartyBlockedInFirstPartySet"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedCookie:
     """A cookie the page's browser context held after the wait, or one it refused."""
@@ -57,6 +63,22 @@ class RenderedCookie:
     third_party: bool
     set_by: str  # "header", "script", or "unknown"
     refused: str | None = None  # the browser's reason, for a Set-Cookie it did not store
+
+    @property
+    def set_before_consent(self) -> bool:
+        """Held by the browser, or refused only by its third-party cookie block though valid for
+        one without it (``SameSite=None; Secure``), as a default desktop browser keeps it.
+
+        The browser's contexts block every third-party cookie, as private windows do; counting
+        only what they held would count no third-party cookie at all.
+        """
+        if self.refused is None:
+            return True
+        return (
+            self.refused in THIRD_PARTY_BLOCK_REASONS
+            and (self.same_site or "").lower() == "none"
+            and self.secure
+        )
 
 
 @dataclass(frozen=True, slots=True)

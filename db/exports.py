@@ -268,7 +268,8 @@ def requests_export(session: Session, run_id: int) -> RowStream:
 
 
 def cookies_export(session: Session, run_id: int) -> RowStream:
-    """Cookies the browser held (or refused: ``refused``) on the rendered pages of ``run_id``."""
+    """Cookies the browser held (or refused: ``refused``) on the rendered pages of ``run_id``;
+    ``set_before_consent`` says which a default browser keeps."""
     cookie = BrowserCookie
     return _observation_export(
         session,
@@ -283,6 +284,7 @@ def cookies_export(session: Session, run_id: int) -> RowStream:
         cookie.secure,
         cookie.same_site,
         cookie.refused,
+        cookie.set_before_consent,
     )
 
 

@@ -228,8 +228,9 @@ def _render_state_columns() -> tuple[Column[Any], ...]:
         _col(
             "third_party_cookies",
             Integer,
-            "Distinct third-party cookies (name, domain, path) the browser held; refused ones "
-            "do not count.",
+            "Distinct third-party cookies (name, domain, path) set before consent: held by the "
+            "browser, or refused only by its third-party cookie block though a default browser "
+            "keeps them (browser_cookies.set_before_consent).",
         ),
         _col(
             "trackers_requested",
@@ -295,7 +296,7 @@ run_state_render_summary = _view(
     *_share_columns("contacting_meta", "requested a host of Meta"),
     *_share_columns("contacting_google", "requested a host of Google"),
     *_share_columns("contacting_x", "requested a host of X (Twitter)"),
-    *_share_columns("with_third_party_cookies", "held at least one third-party cookie"),
+    *_share_columns("with_third_party_cookies", "set at least one third-party cookie"),
 )
 
 

@@ -379,6 +379,9 @@ class BrowserCookie(Base):
     third_party: Mapped[bool] = mapped_column(Boolean)
     set_by: Mapped[str] = mapped_column(String(16))
     refused: Mapped[str | None] = mapped_column(Text)
+    # Held, or refused only by the browser's third-party cookie block though valid without it
+    # (SameSite=None; Secure): what a default desktop browser keeps (crawler/items.py).
+    set_before_consent: Mapped[bool] = mapped_column(Boolean)
 
 
 class BrowserStorage(Base):

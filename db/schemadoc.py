@@ -116,7 +116,7 @@ COLUMN_NOTES = {
     "rendered_pages.rendered_at": "When the page was rendered.",
     "rendered_pages.requests": "Requests the page made (http_requests rows).",
     "rendered_pages.third_party_requests": "Of those, to hosts outside its registrable domain.",
-    "rendered_pages.cookies": "Cookies the browser held afterwards (refused ones not counted).",
+    "rendered_pages.cookies": "Cookies set before consent (browser_cookies.set_before_consent).",
     "rendered_pages.third_party_cookies": "Of those, set for another registrable domain.",
     "http_requests.url": "Requested URL (cut to 2048 characters).",
     "http_requests.host": "Its host.",
@@ -138,6 +138,9 @@ COLUMN_NOTES = {
     "browser_cookies.set_by": "header (Set-Cookie), script (document.cookie) or unknown.",
     "browser_cookies.refused": "For a Set-Cookie the browser did not store: its reason; empty "
     "for a cookie it holds.",
+    "browser_cookies.set_before_consent": "Held, or refused only by the browser's third-party "
+    "cookie block (UserPreferences: its contexts block them as private windows do) though valid "
+    "without it (SameSite=None; Secure): what a default desktop browser keeps.",
     "browser_storage.area": "local (localStorage) or session (sessionStorage).",
     "browser_storage.key": "The key (values are not stored).",
     "rendered_trackers.seen_in": "markup (rendered DOM), requests (what the browser asked "

@@ -129,7 +129,7 @@ def _rendered_page_row(keys: dict[str, Any], render: PageRender) -> dict[str, An
     """The rendered_pages row of ``render``; a failed render counts nothing."""
     failed = render.error is not None
     requests = () if failed else render.requests
-    held = () if failed else tuple(c for c in render.cookies if c.refused is None)
+    held = () if failed else tuple(c for c in render.cookies if c.set_before_consent)
     return {
         **keys,
         "url": render.url,
@@ -176,6 +176,7 @@ def _render_rows(
             "third_party": cookie.third_party,
             "set_by": cookie.set_by,
             "refused": cookie.refused,
+            "set_before_consent": cookie.set_before_consent,
         }
         for cookie in render.cookies
     )

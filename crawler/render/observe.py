@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,11 +38,12 @@ _STORAGE_KEYS = """() => {
 
 @dataclass(slots=True)
 class RefusedCookie:
-    """A ``Set-Cookie`` line the browser did not store, with its reasons."""
+    """A ``Set-Cookie`` line the browser did not store, with its reasons and attributes."""
 
     name: str
     domain: str
     reasons: str
+    attributes: dict[str, str]
 
 
 @dataclass  # no slots: Playwright keeps its wrappers of bound handlers on the instance
@@ -93,14 +95,14 @@ class PageLog:
 
     def _on_extra_info(self, event: dict[str, Any]) -> None:
         for blocked in event.get("blockedCookies") or ():
-            cookie = blocked.get("cookie") or {}
-            line = blocked.get("cookieLine") or ""
-            name = cookie.get("name") or line.split("=", 1)[0].strip()
+            name, attributes = cookie_line(blocked.get("cookieLine") or "")
+            domain = attributes.get("domain", "").lstrip(".")
             self.refused.append(
                 RefusedCookie(
                     name=name,
-                    domain=cookie.get("domain") or self.hosts_by_id.get(event["requestId"], ""),
+                    domain=domain or self.hosts_by_id.get(event.get("requestId", ""), ""),
                     reasons=", ".join(blocked.get("blockedReasons") or ()),
+                    attributes=attributes,
                 )
             )
 
@@ -198,16 +200,36 @@ def _cookie(cookie: Any, site: str, header_cookies: set[str]) -> RenderedCookie:
 
 
 def _refused(refused: RefusedCookie, site: str) -> RenderedCookie:
+    attributes = refused.attributes
+    max_age = attributes.get("max-age", "")
+    lifetime = None
+    if max_age.lstrip("-").isdigit():
+        lifetime = round(int(max_age) / SECONDS_PER_DAY, 2)
+    elif "expires" in attributes:
+        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+            expires = parsedate_to_datetime(attributes["expires"]).timestamp()
+            lifetime = round((expires - time.time()) / SECONDS_PER_DAY, 2)
+    same_site = attributes.get("samesite")
     return RenderedCookie(
         name=refused.name,
         domain=refused.domain,
-        path="",
-        lifetime_days=None,
-        http_only=False,
-        secure=False,
-        same_site=None,
-        third_party=bool(refused.domain)
-        and registrable_domain(refused.domain.lstrip(".")) != site,
+        path=attributes.get("path", "/") or "/",
+        lifetime_days=lifetime,
+        http_only="httponly" in attributes,
+        secure="secure" in attributes,
+        same_site=same_site.capitalize() if same_site else None,
+        third_party=bool(refused.domain) and registrable_domain(refused.domain) != site,
         set_by="header",
         refused=refused.reasons or "refused",
     )
+
+
+def cookie_line(line: str) -> tuple[str, dict[str, str]]:
+    """A ``Set-Cookie`` value's name and its attributes, names lower-cased (flags map to "")."""
+    first, *rest = line.split(";")
+    attributes = {}
+    for part in rest:
+        key, _, value = part.partition("=")
+        if key.strip():
+            attributes[key.strip().lower()] = value.strip()
+    return first.partition("=")[0].strip(), attributes

@@ -104,7 +104,7 @@ VIEWS: tuple[tuple[str, str], ...] = (
                {_count("DISTINCT hr.host", "http_requests", "hr", " AND hr.third_party",
                        "third_party_hosts")},
                {_count("DISTINCT bc.name || '; ' || bc.domain || '; ' || bc.path",
-                       "browser_cookies", "bc", " AND bc.third_party AND bc.refused IS NULL",
+                       "browser_cookies", "bc", " AND bc.third_party AND bc.set_before_consent",
                        "third_party_cookies")},
                {_count("DISTINCT rt.tracker_id", "rendered_trackers", "rt",
                        f" AND rt.seen_in IN {REQUESTED}", "trackers_requested")},
@@ -230,6 +230,7 @@ def _observation_tables() -> dict[str, list[sa.Column[object]]]:
             sa.Column("third_party", sa.Boolean(), nullable=False),
             sa.Column("set_by", sa.String(length=16), nullable=False),
             sa.Column("refused", sa.Text(), nullable=True),
+            sa.Column("set_before_consent", sa.Boolean(), nullable=False),
         ],
         "browser_storage": [
             sa.Column("area", sa.String(length=8), nullable=False),

@@ -249,15 +249,18 @@ def test_cookies_export_lists_held_and_refused_cookies(scenario: Scenario) -> No
     result = invoke(scenario.url, "export", "cookies", "--run", str(scenario.second))
     assert result.stdout.splitlines()[0] == (
         "run_id,body_id,page_url,name,domain,third_party,set_by,lifetime_days,http_only,secure,"
-        "same_site,refused"
+        "same_site,refused,set_before_consent"
     )
     assert [
-        (r["name"], r["domain"], r["third_party"], r["set_by"], r["lifetime_days"], r["refused"])
+        (r["name"], r["domain"], r["third_party"], r["set_by"], r["lifetime_days"], r["refused"],
+         r["set_before_consent"])
         for r in _csv(result.stdout)
     ] == [
-        ("_fbp", ".09162000.example", "no", "script", "90.0", ""),
-        ("NID", ".google.com", "yes", "header", "183.0", ""),
-        ("IDE", ".doubleclick.net", "yes", "header", "90.0", "ThirdPartyBlockedInFirstPartySet"),
+        ("_fbp", ".09162000.example", "no", "script", "90.0", "", "yes"),
+        ("NID", ".google.com", "yes", "header", "183.0", "", "yes"),
+        # Refused by the third-party block, and no default browser keeps it (SameSite=Lax).
+        ("IDE", ".doubleclick.net", "yes", "header", "90.0", "ThirdPartyBlockedInFirstPartySet",
+         "no"),
     ]
 
 

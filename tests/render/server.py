@@ -82,9 +82,11 @@ class RenderHandler(FaultHandler):
 
 
 def _gtm(handler: RenderHandler, path: str) -> None:
-    """The container injects the Meta pixel, as a tag manager configured for it does."""
+    """The container injects the Meta pixel, as a tag manager configured for it does; its cookie
+    lacks SameSite, so no browser keeps it on another site's page."""
     script = META_PIXEL.replace("{origin_fb}", handler.vendor("connect.facebook.net"))
-    handler.send(200, script.encode(), "application/javascript")
+    cookie = "_gtm_lax=1; Path=/; Max-Age=86400"
+    handler.send(200, script.encode(), "application/javascript", {"Set-Cookie": cookie})
 
 
 def _fbevents(handler: RenderHandler, path: str) -> None:
@@ -95,8 +97,9 @@ def _fbevents(handler: RenderHandler, path: str) -> None:
 
 
 def _facebook(handler: RenderHandler, path: str) -> None:
-    """The pixel endpoint sets its cookie the way a third party without SameSite=None does."""
-    handler.send(200, GIF, "image/gif", {"Set-Cookie": "fr=0xyz; Path=/; Max-Age=7776000"})
+    """The pixel endpoint sets a cross-site cookie as the vendor does (SameSite=None; Secure)."""
+    cookie = "fr=0xyz; Path=/; Max-Age=7776000; SameSite=None; Secure; HttpOnly"
+    handler.send(200, GIF, "image/gif", {"Set-Cookie": cookie})
 
 
 VENDORS: dict[str, Callable[[RenderHandler, str], None]] = {

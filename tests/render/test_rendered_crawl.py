@@ -95,29 +95,42 @@ def test_a_pixel_injected_by_a_tag_manager_is_seen_with_its_id(
     assert [(bool(third), kind) for third, kind in pixel] == [(True, "image")]
 
 
-def test_cookies_by_header_and_by_script_and_a_refused_third_party_cookie(
-    render_web: RenderWeb, shared_run: Engine
+def test_cookies_by_header_and_by_script_and_refused_third_party_cookies(
+    shared_run: Engine,
 ) -> None:
-    engine = shared_run
-    cookies = {
-        name: (set_by, bool(third), refused, lifetime)
-        for name, set_by, third, refused, lifetime in rows(
-            engine,
-            "SELECT name, set_by, third_party, refused, lifetime_days FROM browser_cookies"
-            " WHERE body_id = 'cookies'",
+    def cookies(body_id: str) -> dict[str, tuple[object, ...]]:
+        found = rows(
+            shared_run,
+            "SELECT name, set_by, third_party, refused, set_before_consent, lifetime_days"
+            " FROM browser_cookies WHERE body_id = :body",
+            body=body_id,
         )
-    }
-    assert cookies["sitzung"][:3] == ("header", False, None)
-    assert cookies["sitzung"][3] is None  # a session cookie
-    set_by, third, refused, lifetime = cookies["besuch"]
-    assert (set_by, third, refused) == ("script", False, None)
+        return {
+            name: (by, bool(third), refused, bool(kept), days)
+            for name, by, third, refused, kept, days in found
+        }
+
+    held = cookies("cookies")
+    assert held["sitzung"] == ("header", False, None, True, None)  # a session cookie
+    set_by, third, refused, kept, lifetime = held["besuch"]
+    assert (set_by, third, refused, kept) == ("script", False, None, True)
     assert lifetime is not None
     assert 0.9 < float(lifetime) <= 1.0
-    set_by, third, refused, _ = cookies["fr"]
-    assert (set_by, third) == ("header", True)
-    assert refused  # cross-site without SameSite=None: the browser did not store it
-    storage = rows(engine, "SELECT area, key FROM browser_storage WHERE body_id = 'cookies'")
+    # The browser blocks third-party cookies as a private window does, and says so; a default
+    # browser keeps this one (SameSite=None; Secure): it counts as set before consent.
+    set_by, third, refused, kept, lifetime = held["fr"]
+    assert (set_by, third, refused, kept) == ("header", True, "UserPreferences", True)
+    assert float(lifetime) == 90.0
+    # Without SameSite no browser keeps a cookie on another site's page: it does not count.
+    set_by, third, refused, kept, _ = cookies("chain")["_gtm_lax"]
+    assert (set_by, third, kept) == ("header", True, False)
+    assert refused
+    storage = rows(shared_run, "SELECT area, key FROM browser_storage WHERE body_id = 'cookies'")
     assert sorted(storage) == [("local", "schrift"), ("session", "reiter")]
+    (counted,) = rows(
+        shared_run, "SELECT third_party_cookies FROM rendered_pages WHERE body_id = 'cookies'"
+    )[0]
+    assert counted == 1
 
 
 def test_a_consent_tool_that_holds_the_pixel_back_is_reported_gated(
