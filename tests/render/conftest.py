@@ -55,20 +55,22 @@ class RenderWeb(FaultWeb):
         self, seeds: Path, db_url: str, *extra: str, render: str = "homepage"
     ) -> list[str]:
         """``govsocial crawl --render`` arguments for this web, quick bounds included."""
+        return ["crawl", "--seeds", str(seeds), "--render", render, *self._common(db_url), *extra]
+
+    def resume_args(self, run_id: int, db_url: str, *extra: str) -> list[str]:
+        """``govsocial crawl --resume`` arguments: the run keeps its own render mode."""
+        return ["crawl", "--resume", str(run_id), *self._common(db_url), *extra]
+
+    def _common(self, db_url: str) -> list[str]:
+        hosts = json.dumps(self.hosts())
         return [
-            "crawl",
-            "--seeds",
-            str(seeds),
             "--db",
             db_url,
             "--quiet",
             "--allow-private",
-            "--render",
-            render,
             "-s",
-            f"GOVSOCIAL_HOSTS={json.dumps(self.hosts())}",
+            f"GOVSOCIAL_HOSTS={hosts}",
             *RENDER_QUICK,
-            *extra,
         ]
 
 

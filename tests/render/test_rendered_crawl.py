@@ -217,6 +217,40 @@ def test_a_browser_killed_mid_run_fails_its_page_and_a_fresh_one_takes_over(
     assert "facebook-pixel" in trackers(engine, "chain")
 
 
+def test_a_rendered_run_killed_while_a_page_renders_resumes_without_fetching_twice(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'render.sqlite'}"
+    seeds = render_web.seeds(tmp_path, "gated", "slow")
+    # One body at a time, each item committed at once: the first body is stored whole before
+    # the second one's page starts rendering, and that render holds until the crawl is killed.
+    hold = ("-s", "GOVSOCIAL_MAX_OPEN_BODIES=1", "-s", "GOVSOCIAL_DB_BATCH=1")
+    hold += ("-s", "GOVSOCIAL_RENDER_LOAD_TIMEOUT=60")
+    with subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", *render_web.crawl_args(seeds, db_url, *hold)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as crawl_process:
+        wait_for(lambda: ("www.slow.test", "/langsam.js") in render_web.requests(), crawl_process)
+        crawl_process.kill()
+        crawl_process.communicate(timeout=60)
+    fetched = render_web.requests().count(("www.gated.test", "/"))
+    result = govsocial(*render_web.resume_args(1, db_url))
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = engine_for(db_url)
+    (status, mode), *_ = rows(engine, "SELECT status, render_mode FROM crawl_runs")
+    assert (status, mode) == ("finished", "homepage")
+    # The stored body is neither fetched nor rendered again; the killed one is, once.
+    assert render_web.requests().count(("www.gated.test", "/")) == fetched
+    assert rows(engine, "SELECT body_id, COUNT(*) FROM pages GROUP BY body_id ORDER BY 1") == [
+        ("gated", 1),
+        ("slow", 1),
+    ]
+    assert render_error(engine, "gated") is None
+    (error,) = rows(engine, "SELECT error FROM rendered_pages WHERE body_id = 'slow'")[0]
+    assert str(error).startswith("render_failed: ")  # its script is held past the load timeout
+
+
 def test_the_same_page_rendered_twice_gives_the_same_findings(
     render_web: RenderWeb, shared_run: Engine, tmp_path: Path, engine_for: EngineFor
 ) -> None:
