@@ -35,6 +35,9 @@ def print_summary(run: CrawlRun, db_url: str) -> None:
         f"  bodies   {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
     )
     click.echo(f"  pages    {run.pages_fetched} fetched, {run.errors} failed requests")
+    if run.render_mode != "none":
+        mode = run.render_mode
+        click.echo(f"  rendered {run.pages_rendered} pages in Chromium (--render {mode})")
     click.echo(f"  findings {run.accounts_found} account links, {run.trackers_found} trackers")
     outcomes = outcome_counts(db_url, run.id)
     if outcomes:
