@@ -42,6 +42,8 @@ async def render_page(
         else:
             await route.continue_()
 
+    if await gate.refusal(url, "document", url) is not None:
+        raise RenderFailed(f"refused: {url} is on a private address (use --allow-private)")
     started = time.monotonic()
     try:
         return await _render(url, chromium, hosts, gate, guard, load_timeout, idle_timeout, started)

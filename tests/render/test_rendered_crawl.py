@@ -328,3 +328,19 @@ def kill_browsers(root_pid: int) -> None:
     for pid in killed:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_fresh_browser_every_few_pages_keeps_every_render(
+    render_web: RenderWeb, tmp_path: Path, engine_for: EngineFor
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'render.sqlite'}"
+    labels = ("chain", "cookies", "gated", "leaky", "ssrf")
+    args = render_web.crawl_args(
+        render_web.seeds(tmp_path, *labels), db_url, "-s", "GOVSOCIAL_RENDER_RESTART_PAGES=2"
+    )
+    result = govsocial(*args, "-s", "LOG_LEVEL=INFO")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("Launching browser chromium") >= 2  # one would do without
+    engine = engine_for(db_url)
+    assert rows(engine, "SELECT COUNT(*), COUNT(error) FROM rendered_pages") == [(5, 0)]
+    assert "facebook-pixel" in trackers(engine, "chain")
