@@ -17,8 +17,8 @@ import time
 import weakref
 from typing import Any
 
+from playwright.async_api import Browser, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 from playwright.async_api import Request as PlaywrightRequest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import Request
@@ -92,6 +92,8 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         self.rendered_since_launch = 0
         self.rendering = 0
         self.idle = asyncio.Condition()
+        self.restart_lock = asyncio.Lock()
+        self.watched: weakref.WeakSet[Browser] = weakref.WeakSet()
         self.closing: set[asyncio.Future[None]] = set()
         crawler.signals.connect(self.close_body_context, signal=body_done)
 
@@ -194,12 +196,12 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
 
     async def _maybe_restart_browser(self) -> None:
         """A fresh browser every ``GOVSOCIAL_RENDER_RESTART_PAGES`` pages keeps memory flat;
-        the old one goes once no page renders in it."""
-        if self.rendered_since_launch < self.restart_after or not hasattr(self, "browser"):
-            return
-        async with self.idle:
-            await self.idle.wait_for(lambda: self.rendering == 0)
-        if self.rendered_since_launch >= self.restart_after:
+        the old one goes once no page renders in it, and no page starts until it is gone."""
+        async with self.restart_lock:
+            if self.rendered_since_launch < self.restart_after or not hasattr(self, "browser"):
+                return
+            async with self.idle:
+                await self.idle.wait_for(lambda: self.rendering == 0)
             await self._close_browser()
 
     async def _close_browser(self) -> None:
@@ -207,11 +209,29 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         browser = getattr(self, "browser", None)
         if browser is None:
             return
+        self._forget(browser)  # the next page launches a new one, whatever this one does now
         with contextlib.suppress(PlaywrightError, TimeoutError):
             await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)
-        # scrapy-playwright forgets a disconnected browser and launches a new one when asked.
-        if getattr(self, "browser", None) is browser:
-            await self._browser_disconnected_callback()
+
+    async def _maybe_launch_browser(self) -> None:
+        await super()._maybe_launch_browser()
+        browser = self.browser
+        if browser not in self.watched:
+            self.watched.add(browser)
+            browser.on("disconnected", lambda *_: self._forget(browser))
+
+    async def _browser_disconnected_callback(self) -> None:
+        """Replaced by :meth:`_forget`, which knows which browser went: scrapy-playwright's
+        callback would forget whichever browser is current when it runs, a new one included."""
+
+    def _forget(self, browser: Browser) -> None:
+        """Drop a browser that is gone (killed, crashed, or retired) and its contexts' wrappers."""
+        if getattr(self, "browser", None) is not browser:
+            return
+        for name, wrapper in list(self.context_wrappers.items()):
+            if wrapper.context.browser is browser:
+                del self.context_wrappers[name]
+        del self.browser
 
 
 def _reason(error: BaseException) -> str:
