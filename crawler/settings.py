@@ -13,6 +13,8 @@ from crawler import __version__
 BOT_NAME = "govsocial"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl bodies -a seeds=FILE` runs `govsocial crawl` (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # Who we are and how to reach us: site operators see this in their logs.
 GOVSOCIAL_CONTACT_URL = os.environ.get(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,8 @@ from db.models import (
 
 BATCH_SIZE = 1000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# An account handle, or a number with its sign and nothing else.
+INERT_VALUE = re.compile(r"@[A-Za-z0-9._-]+|[+-][0-9]+(?:[.,][0-9]+)?")
 EXCEL_DELIMITER = ";"
 UTF8_BOM = "\ufeff"
 
@@ -49,9 +52,12 @@ def neutralise_formula(value: str) -> str:
     """Make a cell inert in spreadsheets: text starting like a formula gets a leading quote.
 
     Page titles, link texts and URLs come from strangers; Excel and LibreOffice would run
-    ``=HYPERLINK(...)`` and friends (OWASP "CSV injection").
+    ``=HYPERLINK(...)`` and friends (OWASP "CSV injection"). A handle (``@stadtbeta``) or a
+    plain signed number (``+4915112345678``, ``-2``) cannot run as a formula and stays as it is.
     """
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if not value.startswith(FORMULA_TRIGGERS) or INERT_VALUE.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def csv_cell(value: Any) -> str:

@@ -10,13 +10,24 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_DB_PATH = Path("data") / "govsocial.sqlite"
 DB_ENV_VAR = "GOVSOCIAL_DB"
 
 
+def default_database_path() -> Path:
+    """``$XDG_DATA_HOME/govsocial/govsocial.sqlite``, else ``~/.local/share/govsocial/...``.
+
+    The same file wherever the command runs: a crawl started by cron from ``$HOME`` writes the
+    database the researcher reads from the project folder.
+    """
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        base = str(Path.home() / ".local" / "share")
+    return Path(base) / "govsocial" / "govsocial.sqlite"
+
+
 def database_url(explicit: str | None = None) -> str:
-    """The database to use: ``--db``, else ``$GOVSOCIAL_DB``, else SQLite under ``data/``."""
-    return explicit or os.environ.get(DB_ENV_VAR) or f"sqlite:///{DEFAULT_DB_PATH}"
+    """The database to use: ``--db``, else ``$GOVSOCIAL_DB``, else :func:`default_database_path`."""
+    return explicit or os.environ.get(DB_ENV_VAR) or f"sqlite:///{default_database_path()}"
 
 
 def describe(url: str) -> str:

@@ -17,6 +17,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("GOVSOCIAL_SHARED", REPO_ROOT.parent / "shared"))
 
 
+@pytest.fixture(autouse=True)
+def _private_default_database(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test writes the default database of the machine's user (under $XDG_DATA_HOME)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` (real pages, seeds, registries); tests that need it skip where it is absent."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from crawler.cli.options import db_option, filter_list_option, load_filter_lists
+from crawler.cli.options import db_option, filter_list_option, load_filter_lists, resolve_database
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
 from crawler.render.config import RENDER_MODES
@@ -15,7 +14,6 @@ from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
-from db.session import database_url, describe
 
 EXIT_INTERRUPTED = 130
 
@@ -150,7 +148,7 @@ def crawl(
     Exits non-zero only when the run itself failed (or was interrupted), not when some
     sites are down: unreachable bodies are recorded with their outcome.
     """
-    url = database_url(db_url)
+    url = resolve_database(db_url)
     source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
     load_filter_lists(filter_list_paths)  # refuse a broken list before anything is crawled
     options = CrawlOptions(
@@ -173,9 +171,6 @@ def crawl(
         run = crawl_run(open_run(options, _read_seed_file(source)))
     except (BadSetting, CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
-    except DBAPIError as error:
-        message = f"database {describe(url)} is not usable: {error.orig}"
-        raise click.ClickException(message) from None
     print_summary(run, url)
     if run.status == FAILED:
         raise SystemExit(1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, resolve_database
 from db import migrate
-from db.session import database_url, describe, make_engine
+from db.session import describe, make_engine
 
 
 @click.group()
@@ -18,7 +18,7 @@ def db() -> None:
 @db_option
 def upgrade(db_url: str | None) -> None:
     """Migrate the database to the newest schema."""
-    url = database_url(db_url)
+    url = resolve_database(db_url)
     migrate.upgrade(url)
     click.echo(f"{describe(url)} is at revision {migrate.head_revision(url)}")
 
@@ -27,8 +27,8 @@ def upgrade(db_url: str | None) -> None:
 @db_option
 @click.argument("revision")
 def downgrade(db_url: str | None, revision: str) -> None:
-    """Migrate the database down to REVISION (``base`` empties it)."""
-    url = database_url(db_url)
+    """Migrate the database down to REVISION (base empties it)."""
+    url = resolve_database(db_url)
     migrate.downgrade(url, revision)
     click.echo(f"{describe(url)} downgraded to {revision}")
 
@@ -37,7 +37,7 @@ def downgrade(db_url: str | None, revision: str) -> None:
 @db_option
 def current(db_url: str | None) -> None:
     """Show the database's schema revision."""
-    url = database_url(db_url)
+    url = resolve_database(db_url)
     engine = make_engine(url)
     try:
         revision = migrate.current_revision(engine)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, resolve_database
 from crawler.cli.summary import print_summary
 from crawler.demo.server import SitesServer
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
 from crawler.run.crawl import CrawlOptions, run_crawl
-from db.session import database_url
 
 # Our own loopback server needs no politeness delays.
 DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "RETRY_TIMES": "0"}
@@ -35,7 +35,7 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
         web = LoopbackWeb.from_dir(sites_dir)
     except FileNotFoundError as error:
         raise click.ClickException(f"demo sites not found: {error}") from None
-    url = database_url(db_url)
+    url = resolve_database(db_url)
     server = SitesServer(web.sites, web.behaviours)
     server.start_in_thread()
     try:
@@ -60,8 +60,10 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
     print_summary(run, url)
     # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
     program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
+    # Next steps read the database just written: an explicit --db goes with them.
+    database = f" --db {shlex.quote(db_url)}" if db_url else ""
     click.echo("\nnext steps:")
-    click.echo(f"  {program} runs")
-    click.echo(f"  {program} export accounts --run latest --format csv -o accounts.csv")
-    click.echo(f"  {program} export bodies --run latest --excel -o bodies.csv")
-    click.echo(f"  {program} diff RUN_A RUN_B     # after a second run")
+    click.echo(f"  {program} runs{database}")
+    click.echo(f"  {program} export accounts --run latest --format csv -o accounts.csv{database}")
+    click.echo(f"  {program} export bodies --run latest --excel -o bodies.csv{database}")
+    click.echo(f"  {program} diff RUN_A RUN_B{database}     # after a second run")

@@ -7,12 +7,11 @@ import json
 import click
 
 from crawler.cli.export import output_stream
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, resolve_database
 from db.diff import AccountChange, RunDiff, TrackerChange, diff_runs
 from db.exports import write_csv
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
-from db.session import database_url
 
 
 def _account_line(sign: str, change: AccountChange) -> str:
@@ -58,7 +57,7 @@ def diff_command(run_a: str, run_b: str, output_format: str, db_url: str | None)
     Bodies whose site was unreachable in either run are left out: an outage is not a removal.
     """
     try:
-        with read_session(database_url(db_url)) as session:
+        with read_session(resolve_database(db_url)) as session:
             diff = diff_runs(session, resolve_run(session, run_a), resolve_run(session, run_b))
     except (RunNotFound, DatasetMissing) as error:
         raise click.ClickException(str(error)) from error

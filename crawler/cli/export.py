@@ -12,11 +12,10 @@ from typing import TextIO
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, resolve_database
 from db.exports import EXPORTS, WRITERS, write_csv
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
-from db.session import database_url
 
 FORMATS = tuple(WRITERS)
 
@@ -85,7 +84,7 @@ def export_command(
     if excel and output_format != "csv":
         raise click.UsageError("--excel applies to CSV only")
     try:
-        with read_session(database_url(db_url)) as session:
+        with read_session(resolve_database(db_url)) as session:
             run = resolve_run(session, run_selector)
             stream = EXPORTS[kind](session, run.id)
             with output_stream(output) as out:

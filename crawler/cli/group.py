@@ -6,8 +6,10 @@ import importlib
 from typing import Any
 
 import click
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from crawler import __version__
+from crawler.cli.options import database_problem, file_problem
 
 # name -> "module:attribute". Imported on use: `export` and `runs` need SQLAlchemy only, and
 # loading Scrapy and the detectors for them took a third of an 11,000-body export's time.
@@ -23,7 +25,20 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are named up front and imported when asked for."""
+    """A group whose commands are named up front and imported when asked for.
+
+    It also turns what an operator's environment can get wrong (an unusable database, a file
+    that cannot be written) into one line and a non-zero exit, never a traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a database or file problem becomes a one-line error."""
+        try:
+            return super().invoke(ctx)
+        except (ArgumentError, DBAPIError) as error:
+            raise click.ClickException(database_problem(error)) from None
+        except OSError as error:
+            raise click.ClickException(file_problem(error)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, without importing any of them."""

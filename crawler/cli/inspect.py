@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -16,6 +18,13 @@ from crawler.cli.options import filter_list_option, load_filter_lists
 from crawler.detection.detect import detect_page
 from crawler.detection.filterlists import FilterList
 from crawler.detection.page import ParsedPage
+from crawler.net.sniff import SNIFF_BYTES, binary_kind
+from crawler.seeds.seedfile import check_url
+
+GZIP_MAGIC = b"\x1f\x8b"
+HTML_TAG = re.compile(r"<(?:!doctype|[a-z][a-z0-9]*[\s/>])", re.IGNORECASE)
+TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+CONTROL_SHARE = 0.01  # a few control bytes in a kilobyte: no text editor writes those
 
 
 @click.command()
@@ -53,7 +62,7 @@ def inspect(
     host_entries: tuple[str, ...],
     filter_list_paths: tuple[Path, ...],
 ) -> None:
-    """Print the findings of the saved page PATH (``-`` reads standard input) as JSON.
+    """Print the findings of the saved page PATH (- reads standard input) as JSON.
 
     With --render URL, load the live page in Chromium instead (needs the render extra).
     """
@@ -66,12 +75,47 @@ def inspect(
     else:
         if path is None or url is None:
             raise click.UsageError("give PATH and --url, or --render URL")
-        body = path.read()
+        _check_page_url(url)
+        body = _html_body(path)
         # Decode exactly as the crawl does: HTTP-less charset sniffing from the markup.
         response = HtmlResponse(url=url, body=body)
+        if not HTML_TAG.search(response.text):
+            name = getattr(path, "name", "-")
+            raise click.ClickException(f"{name}: no HTML markup in it; nothing inspected")
         document = detect_page(ParsedPage.from_html(response.text, url), filter_lists).to_json()
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def _check_page_url(url: str) -> None:
+    problem = check_url(url)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--url")
+
+
+def _html_body(source: BinaryIO) -> bytes:
+    """The page's bytes, a gzipped page decompressed; anything that is no page is refused, so
+    that empty findings never stand for a page that was not read."""
+    name = getattr(source, "name", "-")
+    body = source.read()
+    if not body.strip():
+        raise click.ClickException(f"{name}: empty; nothing inspected")
+    if body.startswith(GZIP_MAGIC):
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError) as error:
+            raise click.ClickException(f"{name}: a broken gzip file ({error})") from None
+    kind = binary_kind(body) or (_control_heavy(body) and "binary")
+    if kind:
+        raise click.ClickException(f"{name}: {kind} data, not an HTML page; nothing inspected")
+    return body
+
+
+def _control_heavy(body: bytes) -> bool:
+    """Whether the start of ``body`` has more control bytes than any text has."""
+    head = body[:SNIFF_BYTES]
+    controls = sum(byte < 0x20 and byte not in TEXT_CONTROLS for byte in head)
+    return controls > len(head) * CONTROL_SHARE
 
 
 def _host_entry(entry: str) -> tuple[str, str]:

@@ -16,8 +16,60 @@ db_option = click.option(
     envvar="GOVSOCIAL_DB",
     default=None,
     metavar="URL",
-    help="SQLAlchemy database URL (default: $GOVSOCIAL_DB, else sqlite:///data/govsocial.sqlite).",
+    help="SQLAlchemy database URL (default: $GOVSOCIAL_DB, else SQLite at "
+    "~/.local/share/govsocial/govsocial.sqlite, or under $XDG_DATA_HOME).",
 )
+
+
+# The database URL the running command resolved, for messages about it.
+_resolved_database: str | None = None
+
+
+def resolve_database(db_url: str | None) -> str:
+    """The database URL to use (``--db``, ``$GOVSOCIAL_DB`` or the default), checked to parse."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - keeps --help fast
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
+    from db.session import database_url  # noqa: PLC0415
+
+    global _resolved_database  # noqa: PLW0603 - one command per process
+    url = database_url(db_url)
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise click.ClickException(
+            f"--db {url!r} is not a database URL (e.g. sqlite:////var/lib/govsocial/gs.sqlite "
+            "or postgresql+psycopg://user@host/govsocial)"
+        ) from None
+    _resolved_database = url
+    return url
+
+
+def database_problem(error: Exception) -> str:
+    """One line on a database that cannot be used, naming it without its password."""
+    from db.session import describe  # noqa: PLC0415
+
+    where = describe(_resolved_database) if _resolved_database else "the database"
+    reason = getattr(error, "orig", None) or error
+    text = " ".join(str(reason).split("\n")[0].split())
+    return f"database {where} is not usable: {text}"
+
+
+def file_problem(error: OSError) -> str:
+    """One line on a file or folder that cannot be read or written, database files included."""
+    reason = error.strerror or type(error).__name__
+    if isinstance(error, FileExistsError) and Path(str(error.filename)).is_file():
+        reason = "a file is in the way of a folder"  # a path under a regular file
+    if error.filename is None:
+        return f"{reason}: {error}"
+    about = ""
+    if _resolved_database and _resolved_database.startswith("sqlite"):
+        from db.session import describe  # noqa: PLC0415
+
+        database = describe(_resolved_database)
+        if database.startswith(str(Path(str(error.filename)).resolve())):
+            about = f" (database {database})"
+    return f"cannot use {error.filename}: {reason}{about}"
 
 
 filter_list_option = click.option(

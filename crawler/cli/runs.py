@@ -6,11 +6,10 @@ import json
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, resolve_database
 from db.history import DatasetMissing, read_session
 from db.models import CrawlRun
 from db.queries import list_runs
-from db.session import database_url
 
 COLUMNS = (
     "id",
@@ -48,7 +47,7 @@ def run_record(run: CrawlRun) -> dict[str, object]:
 def runs(db_url: str | None, output_format: str) -> None:
     """List crawl runs, newest first."""
     try:
-        with read_session(database_url(db_url)) as session:
+        with read_session(resolve_database(db_url)) as session:
             records = [run_record(run) for run in list_runs(session)]
     except DatasetMissing as error:
         message = f"no runs: this database has never been crawled into ({error})"

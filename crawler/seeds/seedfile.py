@@ -40,7 +40,7 @@ class SeedProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
 
 
 class SeedFileError(ValueError):
@@ -68,6 +68,8 @@ def check_url(url: str) -> str | None:
     """Why ``url`` cannot be crawled, or None when it can."""
     if not url:
         return "url is empty"
+    if "://" not in url and (" " in url.strip() or "." not in url):
+        return f"url {url!r} is not a URL (expected e.g. https://www.gemeinde.de/)"
     if any(char.isspace() for char in url):
         return f"url {url!r} contains white space"
     try:
@@ -142,8 +144,13 @@ def read_seeds(
     path = Path(path)
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise SeedFileError(path, [SeedProblem(0, "no such file")]) from None
+    except IsADirectoryError:
+        raise SeedFileError(path, [SeedProblem(0, "is a folder, not a seed file")]) from None
     except OSError as error:
-        raise SeedFileError(path, [SeedProblem(0, f"cannot read file: {error.strerror}")]) from None
+        problem = f"cannot be read: {error.strerror or error}"
+        raise SeedFileError(path, [SeedProblem(0, problem)]) from None
     text = _decode(path, data)
     if not text.strip():
         raise SeedFileError(

@@ -57,7 +57,7 @@ def test_bad_seed_file_is_refused_with_line_numbers_and_no_traceback(tmp_path: P
     result = CliRunner().invoke(main, ["crawl", "--seeds", str(seeds), "--db", f"sqlite:///{db}"])
     assert result.exit_code == 1
     assert "line 3: duplicate id '1' (first on line 2)" in result.output
-    assert "line 3: url 'nope' must start with http:// or https://" in result.output
+    assert "line 3: url 'nope' is not a URL" in result.output
     assert "Traceback" not in result.output
     assert not db.exists()  # nothing written either
 

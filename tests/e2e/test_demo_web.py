@@ -86,6 +86,9 @@ def test_demo_command_crawls_into_the_given_database(tmp_path: Path, engine_for:
     assert result.returncode == 0, result.stderr
     assert "run 1: finished" in result.stdout
     assert f"{len(EXPECTATIONS)}/{len(EXPECTATIONS)} done" in result.stdout
+    steps = result.stdout.split("next steps:")[1].strip().splitlines()
+    assert steps
+    assert all(f"--db {db_url}" in step for step in steps)  # they read the database just written
     with engine_for(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM body_visits")).scalar() == len(
             EXPECTATIONS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import http.client
 import json
 import subprocess
 import sys
@@ -44,6 +45,15 @@ class FaultWeb:
     def url(self, host: str, path: str = "/") -> str:
         """``http://host:port/path`` on the fault server."""
         return f"http://{host}:{self.http}{path}"
+
+    def release(self, label: str) -> None:
+        """Let the held host ``www.<label>.de`` answer (see ``held`` in tests/faults/server.py)."""
+        connection = http.client.HTTPConnection(LOOPBACK, self.http, timeout=10)
+        try:
+            connection.request("GET", f"/{label}", headers={"Host": "www.freigabe.de"})
+            assert connection.getresponse().status == 200
+        finally:
+            connection.close()
 
     def requests(self) -> list[tuple[str, str]]:
         """Every ``(host, path)`` requested so far."""

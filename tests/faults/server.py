@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from crawler.demo.server import LOOPBACK, SiteHandler
 
 HANG_SECONDS = 30.0
+HOLD_LIMIT = 300.0
 DRIP_INTERVAL = 0.2
 SLOW_PAGE_SECONDS = 1.0
 BIG_BODY = 3 * 1024 * 1024
@@ -73,7 +74,7 @@ class FaultHandler(SiteHandler):
             (serve for name, serve in BEHAVIOURS.items() if f"{label}-".startswith(f"{name}-")),
             healthy,
         )
-        if path == "/robots.txt" and label not in ("robots-verbot", "robots-fehler"):
+        if path == "/robots.txt" and label not in ("robots-verbot", "robots-fehler", "freigabe"):
             self.send(404, b"not found", "text/plain")
             return
         behaviour(self, path)
@@ -270,8 +271,23 @@ def robots_broken(handler: FaultHandler, path: str) -> None:
     healthy(handler, path)
 
 
+def held(handler: FaultHandler, path: str) -> None:
+    """Answer only once the test says so (``release``): a crawl held on it cannot end early,
+    however fast or slow the machine (bounded, so a forgotten hold frees its thread)."""
+    handler.server.hold(handler.host.removeprefix("www.").split(".", 1)[0]).wait(HOLD_LIMIT)
+    healthy(handler, path)
+
+
+def release(handler: FaultHandler, path: str) -> None:
+    """``/<label>`` lets the held host of that label answer."""
+    handler.server.hold(path.strip("/")).set()
+    handler.send(200, b"released", "text/plain")
+
+
 BEHAVIOURS: dict[str, Callable[[FaultHandler, str], None]] = {
     "gesund": healthy,
+    "halt": held,
+    "freigabe": release,
     "stadt": slow_serial,
     "stumm": hang,
     "tropf": drip,
@@ -303,7 +319,13 @@ class FaultServer(ThreadingHTTPServer):
     def __init__(self, log_path: Path | None) -> None:
         self.log_path = log_path
         self.log_lock = threading.Lock()
+        self.holds: dict[str, threading.Event] = {}
         super().__init__((LOOPBACK, 0), FaultHandler)
+
+    def hold(self, label: str) -> threading.Event:
+        """The event a held host of ``label`` waits for."""
+        with self.log_lock:
+            return self.holds.setdefault(label, threading.Event())
 
     def log(self, host: str, path: str) -> None:
         """Append ``host path`` to the request log."""

