@@ -25,6 +25,7 @@ class ServedWeb:
 
     web: LoopbackWeb
     port: int
+    tls_port: int | None = None
     closed: int = field(default_factory=closed_port)
 
     def seeds(self, folder: Path) -> Path:
@@ -41,7 +42,7 @@ class ServedWeb:
             db_url,
             "--quiet",
             "-s",
-            f"GOVSOCIAL_HOSTS={json.dumps(self.web.hosts())}",
+            f"GOVSOCIAL_HOSTS={json.dumps(self.web.hosts(self.tls_port))}",
             *FAST,
             *extra,
         ]
@@ -54,9 +55,9 @@ def serve(directory: Path) -> Iterator[ServedWeb]:
     command += ["--manifest", str(directory / "sites.toml")]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
         assert server.stdout is not None
-        port = int(server.stdout.readline())
         try:
-            yield ServedWeb(web, port)
+            ports = json.loads(server.stdout.readline())
+            yield ServedWeb(web, ports["http"], ports["https"])
         finally:
             server.terminate()
             server.wait(timeout=10)
