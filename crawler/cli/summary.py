@@ -2,27 +2,50 @@
 
 from __future__ import annotations
 
-import click
-from sqlalchemy import func, select
+from typing import Any
 
+import click
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from db.history import rendered_body_state
 from db.models import BodyVisit, CrawlRun
 from db.session import describe, make_engine, make_sessionmaker
 
 
-def outcome_counts(db_url: str, run_id: int) -> list[tuple[str, int]]:
+def outcome_counts(session: Session, run_id: int) -> list[tuple[str, int]]:
     """How many bodies ended with each outcome in a run, most frequent first."""
-    engine = make_engine(db_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            rows = session.execute(
-                select(BodyVisit.outcome, func.count())
-                .where(BodyVisit.run_id == run_id)
-                .group_by(BodyVisit.outcome)
-                .order_by(func.count().desc(), BodyVisit.outcome)
-            )
-            return [(outcome, count) for outcome, count in rows]
-    finally:
-        engine.dispose()
+    rows = session.execute(
+        select(BodyVisit.outcome, func.count())
+        .where(BodyVisit.run_id == run_id)
+        .group_by(BodyVisit.outcome)
+        .order_by(func.count().desc(), BodyVisit.outcome)
+    )
+    return [(outcome, count) for outcome, count in rows]
+
+
+def _count_true(condition: ColumnElement[Any]) -> ColumnElement[int]:
+    """How many rows meet ``condition`` (on SQLite and PostgreSQL alike)."""
+    return func.count(case((condition, 1)))
+
+
+def rendered_line(session: Session, run_id: int) -> str:
+    """The run's rendered bodies, and how many of them contacted Meta, Google or X or held
+    third-party cookies before consent."""
+    state = rendered_body_state.c
+    bodies, meta, google, x, cookies = session.execute(
+        select(
+            func.count(),
+            _count_true(state.contacts_meta),
+            _count_true(state.contacts_google),
+            _count_true(state.contacts_x),
+            _count_true(state.third_party_cookies > 0),
+        ).where(state.run_id == run_id)
+    ).one()
+    return (
+        f"rendered {bodies} bodies; before consent {meta} contacted Meta, {google} Google, "
+        f"{x} X, {cookies} held third-party cookies"
+    )
 
 
 def print_summary(run: CrawlRun, db_url: str) -> None:
@@ -36,7 +59,14 @@ def print_summary(run: CrawlRun, db_url: str) -> None:
     )
     click.echo(f"  pages    {run.pages_fetched} fetched, {run.errors} failed requests")
     click.echo(f"  findings {run.accounts_found} account links, {run.trackers_found} trackers")
-    outcomes = outcome_counts(db_url, run.id)
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            if run.render_mode != "none":
+                click.echo(f"  {rendered_line(session, run.id)}")
+            outcomes = outcome_counts(session, run.id)
+    finally:
+        engine.dispose()
     if outcomes:
         click.echo("  outcomes " + ", ".join(f"{name} {count}" for name, count in outcomes))
     if run.message:

@@ -122,7 +122,8 @@ def browser_for(what: str, configured: str | None = None) -> str:
     asked for it and the two install steps."""
     if not playwright_installed():
         raise RenderUnavailable(f"{what}: Playwright is not installed; {INSTALL_HINT}")
-    executable = find_chromium(configured or os.environ.get(CHROMIUM_SETTING))
+    configured = configured or os.environ.get(CHROMIUM_SETTING)
+    executable = find_chromium(configured)
     if executable is None:
         missing = f"{configured} is not an executable" if configured else "no Chromium on PATH"
         raise RenderUnavailable(f"{what}: {missing}; {INSTALL_HINT}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,14 +70,18 @@ def served_web() -> Iterator[ServedWeb]:
     yield from serve(WEB_DIR)
 
 
-def govsocial(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a subprocess (the Twisted reactor starts once per process)."""
+def govsocial(
+    *args: str, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess (the Twisted reactor starts once per process), with ``env``
+    added to this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -2,11 +2,13 @@
 
 ``data/demo/sites.toml`` states, per body, the accounts, share platforms, trackers and
 consent-gated trackers that a reader of the demo pages finds by hand; this compares the
-database rows of a real crawl with those expectations.
+database rows of a real crawl with those expectations. ``govsocial demo`` renders homepages
+where Chromium is installed and says how to install it where it is not.
 """
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from crawler.demo.web import DEMO_DIR
+from crawler.render.config import CHROMIUM_SETTING, INSTALL_HINT
 from db.session import make_engine
 from tests.e2e.conftest import ServedWeb, govsocial, serve
 
@@ -80,13 +83,59 @@ def test_reachability_and_page_budget(demo_db: Engine, body_id: str) -> None:
     assert pages <= expected["pages_max"]
 
 
-def test_demo_command_crawls_into_the_given_database(tmp_path: Path, engine_for: Callable) -> None:
+@pytest.fixture(scope="module")
+def rendered_demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[subprocess.CompletedProcess[str], Engine]]:
+    """``govsocial demo`` as ``make demo`` runs it where Chromium is installed, and its database."""
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('rendered-demo') / 'demo.sqlite'}"
+    result = govsocial("demo", "--db", db_url, "--quiet", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = make_engine(db_url)
+    yield result, engine
+    engine.dispose()
+
+
+@pytest.mark.render
+def test_demo_command_renders_homepages_where_chromium_is_installed(
+    rendered_demo: tuple[subprocess.CompletedProcess[str], Engine],
+) -> None:
+    result, engine = rendered_demo
+    reachable = [body_id for body_id, expected in EXPECTATIONS.items() if expected["reachable"]]
+    assert "homepages rendered in Chromium" in result.stdout
+    assert f"rendered {len(reachable)} bodies; before consent" in result.stdout
+    assert "apt-get install chromium" not in result.stdout
+    with engine.connect() as connection:
+        run = connection.execute(text("SELECT status, render_mode FROM crawl_runs")).one()
+        failed = connection.execute(
+            text("SELECT body_id, error FROM rendered_pages WHERE error IS NOT NULL")
+        ).all()
+        rendered = connection.execute(text("SELECT count(*) FROM rendered_pages")).scalar()
+    assert (tuple(run), failed, rendered) == (("finished", "homepage"), [], len(reachable))
+
+
+def test_demo_command_without_a_browser_crawls_unrendered_and_says_how_to_render(
+    tmp_path: Path, engine_for: Callable[[str], Engine]
+) -> None:
     db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    result = govsocial("demo", "--db", db_url, "--quiet")
+    no_browser = {CHROMIUM_SETTING: str(tmp_path / "no-chromium")}
+    result = govsocial("demo", "--db", db_url, "--quiet", env=no_browser)
     assert result.returncode == 0, result.stderr
+    hints = [line for line in result.stdout.splitlines() if INSTALL_HINT in line]
+    assert len(hints) == 1
     assert "run 1: finished" in result.stdout
     assert f"{len(EXPECTATIONS)}/{len(EXPECTATIONS)} done" in result.stdout
     with engine_for(db_url).connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM body_visits")).scalar() == len(
-            EXPECTATIONS
-        )
+        visits = connection.execute(text("SELECT count(*) FROM body_visits")).scalar()
+        mode = connection.execute(text("SELECT render_mode FROM crawl_runs")).scalar()
+        rendered = connection.execute(text("SELECT count(*) FROM rendered_pages")).scalar()
+    assert (visits, mode, rendered) == (len(EXPECTATIONS), "none", 0)
+
+
+def test_demo_command_refuses_to_render_without_a_browser_when_asked_to(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    no_browser = {CHROMIUM_SETTING: str(tmp_path / "no-chromium")}
+    result = govsocial("demo", "--db", db_url, "--render", "homepage", env=no_browser)
+    assert result.returncode == 1
+    assert INSTALL_HINT in result.stderr
+    assert not (tmp_path / "demo.sqlite").exists()
