@@ -1,13 +1,14 @@
 """The demo web crawled end to end must yield exactly what its manifest says a correct crawl finds.
 
 ``data/demo/sites.toml`` states, per body, the accounts, share platforms, trackers and
-consent-gated trackers that a reader of the demo pages finds by hand; this compares the
-database rows of a real crawl with those expectations. ``govsocial demo`` renders homepages
-where Chromium is installed and says how to install it where it is not.
+consent-gated trackers that a reader of the demo pages finds by hand, and for some bodies what
+their homepage does in Chromium before consent; this compares the database rows of a real
+crawl, and of ``govsocial demo`` rendering homepages, with those expectations.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tomllib
 from collections.abc import Callable, Iterator
@@ -83,6 +84,29 @@ def test_reachability_and_page_budget(demo_db: Engine, body_id: str) -> None:
     assert pages <= expected["pages_max"]
 
 
+RENDERED: dict[str, dict[str, list[str]]] = {
+    body_id: expected["rendered"]
+    for body_id, expected in EXPECTATIONS.items()
+    if "rendered" in expected
+}
+RENDERED_QUERIES: dict[str, str] = {
+    "trackers": "SELECT DISTINCT tracker_id || ':' || seen_in FROM rendered_trackers "
+    "WHERE body_id = :body AND NOT consent_gated",
+    "consent_gated": "SELECT DISTINCT tracker_id || ':' || seen_in FROM rendered_trackers "
+    "WHERE body_id = :body AND consent_gated",
+    "third_party_hosts": "SELECT DISTINCT host FROM http_requests "
+    "WHERE body_id = :body AND third_party",
+    "cookies": "SELECT DISTINCT name || ':' || set_by FROM browser_cookies WHERE body_id = :body",
+    "storage": "SELECT DISTINCT area || ':' || key FROM browser_storage WHERE body_id = :body",
+}
+
+
+def rendered_ids(engine: Engine, body_id: str) -> set[str]:
+    """Every account id the body's rendered trackers carry."""
+    lists = found(engine, "SELECT ids FROM rendered_trackers WHERE body_id = :body", body_id)
+    return {tracker_id for ids in lists for tracker_id in json.loads(ids)}
+
+
 @pytest.fixture(scope="module")
 def rendered_demo(
     tmp_path_factory: pytest.TempPathFactory,
@@ -112,6 +136,19 @@ def test_demo_command_renders_homepages_where_chromium_is_installed(
         ).all()
         rendered = connection.execute(text("SELECT count(*) FROM rendered_pages")).scalar()
     assert (tuple(run), failed, rendered) == (("finished", "homepage"), [], len(reachable))
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("body_id", sorted(RENDERED))
+@pytest.mark.parametrize("field", [*sorted(RENDERED_QUERIES), "ids"])
+def test_rendered_homepage_does_what_the_manifest_expects(
+    rendered_demo: tuple[subprocess.CompletedProcess[str], Engine], body_id: str, field: str
+) -> None:
+    _, engine = rendered_demo
+    if field == "ids":
+        assert rendered_ids(engine, body_id) == set(RENDERED[body_id]["ids"])
+    else:
+        assert found(engine, RENDERED_QUERIES[field], body_id) == set(RENDERED[body_id][field])
 
 
 def test_demo_command_without_a_browser_crawls_unrendered_and_says_how_to_render(
