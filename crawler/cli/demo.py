@@ -10,12 +10,34 @@ import click
 
 from crawler.cli.options import db_option, resolve_database
 from crawler.cli.summary import print_summary
-from crawler.demo.server import SitesServer
+from crawler.demo.server import serving
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
+from crawler.render.config import RENDER_MODES, RenderUnavailable, browser_for
 from crawler.run.crawl import CrawlOptions, run_crawl
 
 # Our own loopback server needs no politeness delays.
 DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "RETRY_TIMES": "0"}
+DEFAULT_RENDER = "homepage"
+RENDERING = {
+    "none": "no pages rendered",
+    "homepage": "homepages rendered in Chromium",
+    "all": "every page rendered in Chromium",
+}
+
+
+def render_mode(asked: str | None) -> str:
+    """The pages to render: as asked, else homepages if Chromium and the render extra are there
+    (if not, one line says how to install them and the demo crawls without rendering)."""
+    if asked == "none":
+        return asked
+    try:
+        browser_for(f"--render {asked}" if asked else "homepages not rendered")
+    except RenderUnavailable as missing:
+        if asked:
+            raise click.ClickException(str(missing)) from None
+        click.echo(str(missing))
+        return "none"
+    return asked or DEFAULT_RENDER
 
 
 @click.command()
@@ -28,21 +50,28 @@ DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "RETRY_
     show_default=True,
     help="Folder with seeds.csv, sites.toml and sites/<host>/.",
 )
+@click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default=None,
+    help="Pages to load in headless Chromium too: none, homepage or all "
+    "[default: homepage where Chromium and the render extra are installed, else none].",
+)
 @click.option("--quiet", is_flag=True, help="No live progress display.")
-def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
+def demo(db_url: str | None, sites_dir: Path, render: str | None, quiet: bool) -> None:
     """Serve the demo municipalities on 127.0.0.1 and crawl them into the database."""
     try:
         web = LoopbackWeb.from_dir(sites_dir)
     except FileNotFoundError as error:
         raise click.ClickException(f"demo sites not found: {error}") from None
     url = resolve_database(db_url)
-    server = SitesServer(web.sites, web.behaviours)
-    server.start_in_thread()
-    try:
-        seeds = web.write_seeds(server.server_port, REPO_DATA / "demo-seeds.csv", closed_port())
+    mode = render_mode(render)
+    with serving(web.sites, web.behaviours) as ports:
+        seeds = web.write_seeds(ports.http, REPO_DATA / "demo-seeds.csv", closed_port())
+        hosts = web.hosts(ports.https)
         click.echo(
-            f"serving {len(web.hosts())} demo hosts on 127.0.0.1:{server.server_port}, "
-            f"crawling {seeds} ..."
+            f"serving {len(hosts)} demo hosts on 127.0.0.1:{ports.http}, "
+            f"crawling {seeds} ({RENDERING[mode]}) ..."
         )
         run = run_crawl(
             CrawlOptions(
@@ -50,13 +79,12 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
                 db_url=url,
                 allow_private=True,
                 overrides=dict(DEMO_SETTINGS),
-                hosts=web.hosts(),
+                hosts=hosts,
                 progress=not quiet,
                 log_level="WARNING",
+                render=mode,
             )
         )
-    finally:
-        server.shutdown()
     print_summary(run, url)
     # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
     program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
@@ -66,4 +94,6 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
     click.echo(f"  {program} runs{database}")
     click.echo(f"  {program} export accounts --run latest --format csv -o accounts.csv{database}")
     click.echo(f"  {program} export bodies --run latest --excel -o bodies.csv{database}")
+    if mode != "none":
+        click.echo(f"  {program} export requests --run latest -o requests.csv{database}")
     click.echo(f"  {program} diff RUN_A RUN_B{database}     # after a second run")

@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
-import click
-from sqlalchemy import func, select
+from typing import Any
 
+import click
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from db.history import rendered_body_state
 from db.models import BodyVisit, CrawlRun
 from db.session import describe, make_engine, make_sessionmaker
 
 
-def outcome_counts(db_url: str, run_id: int) -> list[tuple[str, int]]:
+def outcome_counts(session: Session, run_id: int) -> list[tuple[str, int]]:
     """How many bodies ended with each outcome in a run, most frequent first."""
-    engine = make_engine(db_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            rows = session.execute(
-                select(BodyVisit.outcome, func.count())
-                .where(BodyVisit.run_id == run_id)
-                .group_by(BodyVisit.outcome)
-                .order_by(func.count().desc(), BodyVisit.outcome)
-            )
-            return [(outcome, count) for outcome, count in rows]
-    finally:
-        engine.dispose()
+    rows = session.execute(
+        select(BodyVisit.outcome, func.count())
+        .where(BodyVisit.run_id == run_id)
+        .group_by(BodyVisit.outcome)
+        .order_by(func.count().desc(), BodyVisit.outcome)
+    )
+    return [(outcome, count) for outcome, count in rows]
+
+
+def _count_true(condition: ColumnElement[Any]) -> ColumnElement[int]:
+    """How many rows meet ``condition`` (on SQLite and PostgreSQL alike)."""
+    return func.count(case((condition, 1)))
+
+
+def rendered_line(session: Session, run: CrawlRun) -> str:
+    """The run's rendered bodies and pages, and how many bodies contacted Meta, Google or X or
+    set third-party cookies before consent."""
+    state = rendered_body_state.c
+    bodies, meta, google, x, cookies = session.execute(
+        select(
+            func.count(),
+            _count_true(state.contacts_meta),
+            _count_true(state.contacts_google),
+            _count_true(state.contacts_x),
+            _count_true(state.third_party_cookies > 0),
+        ).where(state.run_id == run.id)
+    ).one()
+    return (
+        f"rendered {bodies} bodies ({run.pages_rendered} pages, --render {run.render_mode}); "
+        f"before consent {meta} contacted Meta, {google} Google, {x} X, "
+        f"{cookies} set third-party cookies"
+    )
 
 
 def print_summary(run: CrawlRun, db_url: str) -> None:
@@ -35,11 +59,15 @@ def print_summary(run: CrawlRun, db_url: str) -> None:
         f"  bodies   {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
     )
     click.echo(f"  pages    {run.pages_fetched} fetched, {run.errors} failed requests")
-    if run.render_mode != "none":
-        mode = run.render_mode
-        click.echo(f"  rendered {run.pages_rendered} pages in Chromium (--render {mode})")
     click.echo(f"  findings {run.accounts_found} account links, {run.trackers_found} trackers")
-    outcomes = outcome_counts(db_url, run.id)
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            if run.render_mode != "none":
+                click.echo(f"  {rendered_line(session, run)}")
+            outcomes = outcome_counts(session, run.id)
+    finally:
+        engine.dispose()
     if outcomes:
         click.echo("  outcomes " + ", ".join(f"{name} {count}" for name, count in outcomes))
     if run.message:

@@ -1,26 +1,35 @@
 """A loopback web server for site folders, chosen by Host header, with per-host behaviours.
 
 ``root/<host>/<path>`` is served for ``http://<host>:<port>/<path>``; a folder path serves its
-``index.html``. Behaviours (from the ``[hosts]`` table of a manifest) make a host redirect
-elsewhere or answer every request but robots.txt with one ``status``; hosts marked ``down``
-are not served
-at all (the crawl gets a closed port for them).
+``index.html`` (or, for a pixel endpoint, its ``index.gif``). Behaviours (from the ``[hosts]``
+table of a manifest) make a host redirect elsewhere or answer every request but robots.txt with
+one ``status``; hosts marked ``down`` are not served at all (the crawl gets a closed port for
+them). Hosts marked ``tls`` are vendors whose names Chromium only reaches over HTTPS: a second
+server answers them on its own port, with a self-signed certificate made at start.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import mimetypes
+import ssl
 import sys
 import threading
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from crawler.demo.tls import self_signed
+
 LOOPBACK = "127.0.0.1"
+# What a folder path serves: a page, or the image a tracking endpoint answers with.
+INDEX_FILES = ("index.html", "index.gif")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,7 @@ class HostBehaviour:
     redirect_to: str | None = None
     down: bool = False
     status: int | None = None
+    tls: bool = False  # a vendor's host, answered over HTTPS on the TLS port
 
 
 def load_behaviours(manifest: Path) -> dict[str, HostBehaviour]:
@@ -41,6 +51,7 @@ def load_behaviours(manifest: Path) -> dict[str, HostBehaviour]:
             redirect_to=entry.get("redirect_to"),
             down=bool(entry.get("down", False)),
             status=entry.get("status"),
+            tls=bool(entry.get("tls", False)),
         )
         for name, entry in hosts.items()
     }
@@ -83,7 +94,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         if not candidate.is_relative_to(site):
             return None
         if candidate.is_dir():
-            candidate = candidate / "index.html"
+            candidate = next(
+                (candidate / name for name in INDEX_FILES if (candidate / name).is_file()),
+                candidate / INDEX_FILES[0],
+            )
         return candidate if candidate.is_file() else None
 
     def _send(
@@ -99,16 +113,34 @@ class SiteHandler(BaseHTTPRequestHandler):
 
 
 class SitesServer(ThreadingHTTPServer):
-    """Threaded loopback server for a folder of sites."""
+    """Threaded loopback server for a folder of sites; HTTPS when given a TLS context."""
 
     daemon_threads = True
 
     def __init__(
-        self, root: Path, behaviours: dict[str, HostBehaviour] | None = None, port: int = 0
+        self,
+        root: Path,
+        behaviours: dict[str, HostBehaviour] | None = None,
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.root = root
         self.behaviours = behaviours or {}
+        self.tls = tls
         super().__init__((LOOPBACK, port), SiteHandler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Serve one connection; over TLS, the handshake happens here, in the connection's own
+        thread, so a client that connects and stalls holds up no other."""
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            with self.tls.wrap_socket(request, server_side=True) as secure:
+                super().finish_request(secure, client_address)
+        except (ssl.SSLError, ConnectionError, TimeoutError):
+            # A client that gave up on the handshake or the connection: the crawl records that.
+            return
 
     def start_in_thread(self) -> threading.Thread:
         """Serve in a daemon thread; call ``shutdown()`` to stop."""
@@ -117,18 +149,50 @@ class SitesServer(ThreadingHTTPServer):
         return thread
 
 
+def tls_hosts(behaviours: dict[str, HostBehaviour]) -> tuple[str, ...]:
+    """The hosts answered over HTTPS, sorted."""
+    return tuple(sorted(name for name, behaviour in behaviours.items() if behaviour.tls))
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """Where a served site folder listens: plain HTTP, and HTTPS for its ``tls`` hosts."""
+
+    http: int
+    https: int | None
+
+
+@contextmanager
+def serving(root: Path, behaviours: dict[str, HostBehaviour], port: int = 0) -> Iterator[Ports]:
+    """Serve ``root`` in daemon threads until the block ends: on ``port``, and on a second port
+    over TLS if any host is marked ``tls`` (a certificate for those names, made now)."""
+    servers = [SitesServer(root, behaviours, port)]
+    names = tls_hosts(behaviours)
+    if names:
+        servers.append(SitesServer(root, behaviours, tls=self_signed(names)))
+    for server in servers:
+        server.start_in_thread()
+    try:
+        yield Ports(servers[0].server_port, servers[1].server_port if names else None)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Serve a site folder until killed; print the port on the first line of stdout."""
+    """Serve a site folder until killed; the first line of stdout is a JSON object with the
+    ports (``http``, and ``https`` for hosts marked ``tls``, else null)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, required=True, help="folder of <host>/ folders")
     parser.add_argument("--manifest", type=Path, help="TOML with a [hosts] table of behaviours")
     parser.add_argument("--port", type=int, default=0, help="port (0 picks a free one)")
     args = parser.parse_args(argv)
     behaviours = load_behaviours(args.manifest) if args.manifest else {}
-    server = SitesServer(args.root, behaviours, args.port)
-    sys.stdout.write(f"{server.server_port}\n")
-    sys.stdout.flush()
-    server.serve_forever()
+    with serving(args.root, behaviours, args.port) as ports:
+        sys.stdout.write(json.dumps({"http": ports.http, "https": ports.https}) + "\n")
+        sys.stdout.flush()
+        threading.Event().wait()
 
 
 if __name__ == "__main__":

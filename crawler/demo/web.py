@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.demo.server import LOOPBACK, HostBehaviour, load_behaviours
+from crawler.demo.server import LOOPBACK, HostBehaviour, load_behaviours, tls_hosts
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 DEMO_DIR = REPO_DATA / "demo"
@@ -34,12 +34,16 @@ class LoopbackWeb:
             directory / "sites", directory / "seeds.csv", load_behaviours(directory / "sites.toml")
         )
 
-    def hosts(self) -> dict[str, str]:
-        """Every host the web knows, mapped to loopback."""
+    def hosts(self, tls_port: int | None = None) -> dict[str, str]:
+        """Every host the web knows, mapped to loopback; with ``tls_port``, the ``tls`` hosts
+        (vendors) to that port, which only the rendering browser uses."""
         names = {path.name.lower() for path in self.sites.iterdir() if path.is_dir()}
         names.update(self.behaviours)
         names.update(b.redirect_to.lower() for b in self.behaviours.values() if b.redirect_to)
-        return dict.fromkeys(sorted(names), LOOPBACK)
+        hosts = dict.fromkeys(sorted(names), LOOPBACK)
+        if tls_port is not None:
+            hosts.update(dict.fromkeys(tls_hosts(self.behaviours), f"{LOOPBACK}:{tls_port}"))
+        return hosts
 
     def write_seeds(self, port: int, target: Path, closed: int) -> Path:
         """A copy of the seed file whose URLs point at ``port`` (``closed`` for down hosts)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ class ServedWeb:
 
     web: LoopbackWeb
     port: int
+    tls_port: int | None = None
     closed: int = field(default_factory=closed_port)
 
     def seeds(self, folder: Path) -> Path:
@@ -41,7 +43,7 @@ class ServedWeb:
             db_url,
             "--quiet",
             "-s",
-            f"GOVSOCIAL_HOSTS={json.dumps(self.web.hosts())}",
+            f"GOVSOCIAL_HOSTS={json.dumps(self.web.hosts(self.tls_port))}",
             *FAST,
             *extra,
         ]
@@ -54,9 +56,9 @@ def serve(directory: Path) -> Iterator[ServedWeb]:
     command += ["--manifest", str(directory / "sites.toml")]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
         assert server.stdout is not None
-        port = int(server.stdout.readline())
         try:
-            yield ServedWeb(web, port)
+            ports = json.loads(server.stdout.readline())
+            yield ServedWeb(web, ports["http"], ports["https"])
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -68,14 +70,18 @@ def served_web() -> Iterator[ServedWeb]:
     yield from serve(WEB_DIR)
 
 
-def govsocial(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a subprocess (the Twisted reactor starts once per process)."""
+def govsocial(
+    *args: str, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess (the Twisted reactor starts once per process), with ``env``
+    added to this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crawler.cli.summary import rendered_line
 from db.history import latest_rendered_state, rendered_body_state, run_state_render_summary
+from db.models import CrawlRun
+from db.session import make_engine, make_sessionmaker
 
 from .conftest import Scenario
 from .queries import view_rows
@@ -64,3 +67,19 @@ def test_run_state_render_summary_shares_are_of_the_rendered_bodies(scenario: Sc
         (second, "Bayern", 1, 1, 100.0, 1, 100.0, 0, 0.0, 1, 100.0),
         (second, "Sachsen-Anhalt", 2, 1, 50.0, 1, 50.0, 0, 0.0, 0, 0.0),
     ]
+
+
+def test_the_closing_summary_counts_the_runs_rendered_bodies(scenario: Scenario) -> None:
+    engine = make_engine(scenario.url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            run = session.get(CrawlRun, scenario.second)
+            assert run is not None
+            line = rendered_line(session, run)
+            pages = run.pages_rendered
+    finally:
+        engine.dispose()
+    assert line == (
+        f"rendered 3 bodies ({pages} pages, --render {run.render_mode}); before consent "
+        "2 contacted Meta, 2 Google, 0 X, 1 set third-party cookies"
+    )

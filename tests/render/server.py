@@ -12,22 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import ssl
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
 from crawler.demo.server import LOOPBACK
+from crawler.demo.tls import self_signed
 from tests.faults.server import FaultHandler, FaultServer, page, slow_subpages
 
 HOLD_SECONDS = 30.0
@@ -226,37 +219,6 @@ class RenderServer(FaultServer):
         self.ports = ports
 
 
-def self_signed(folder: Path, names: tuple[str, ...]) -> ssl.SSLContext:
-    """A server context with a fresh self-signed certificate for ``names`` (the browser is told
-    to accept it, as the crawl accepts repaired chains)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    return context
-
-
 def main(argv: list[str] | None = None) -> None:
     """Serve until killed, after printing the ports."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -265,8 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     ports: dict[str, int] = {}
     plain = RenderServer(args.log, ports)
     secure = RenderServer(args.log, ports)
-    with tempfile.TemporaryDirectory() as folder:
-        context = self_signed(Path(folder), (*VENDORS, "*.test"))
+    context = self_signed((*VENDORS, "*.test"))
     secure.socket = context.wrap_socket(secure.socket, server_side=True)
     ports.update(http=plain.server_port, https=secure.server_port)
     threading.Thread(target=secure.serve_forever, daemon=True).start()

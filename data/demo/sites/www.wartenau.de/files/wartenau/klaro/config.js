@@ -1,0 +1,8 @@
+var klaroConfig = {
+  storageMethod: "cookie",
+  cookieName: "klaro",
+  lang: "de",
+  services: [
+    { name: "meta-pixel", title: "Meta-Pixel", purposes: ["marketing"] }
+  ]
+};
