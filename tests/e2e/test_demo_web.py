@@ -127,7 +127,8 @@ def test_demo_command_renders_homepages_where_chromium_is_installed(
     result, engine = rendered_demo
     reachable = [body_id for body_id, expected in EXPECTATIONS.items() if expected["reachable"]]
     assert "homepages rendered in Chromium" in result.stdout
-    assert f"rendered {len(reachable)} bodies; before consent" in result.stdout
+    assert f"rendered {len(reachable)} bodies (" in result.stdout
+    assert "--render homepage); before consent" in result.stdout
     assert "apt-get install chromium" not in result.stdout
     with engine.connect() as connection:
         run = connection.execute(text("SELECT status, render_mode FROM crawl_runs")).one()
