@@ -363,6 +363,8 @@ def _compile_rule(platform_id: str, spec: dict[str, Any], captures: dict[str, Ca
         raise CatalogueError(f"{where}: kind must be one of {sorted(RULE_KINDS)}")
     if not str(spec.get("id", "")).startswith(f"{platform_id}."):
         raise CatalogueError(f"{where}: rule ids start with the platform id")
+    if spec["kind"] == "profile" and spec.get("resolved", True) is False:
+        raise CatalogueError(f"{where}: an unresolved link names no account, so it is no profile")
     fragment = spec.get("fragment")
     return Rule(
         id=spec["id"],
