@@ -231,11 +231,15 @@ class Catalogue:
     share_attributes: tuple[ShareAttribute, ...]
     share_widgets: tuple[ShareWidget, ...]
     fediverse: Platform | None
+    # Other sites' redirectors and walls (google.com/url?q=, consent.google.com): their rules
+    # only unwrap the URL they carry; they are no platform of their own.
+    redirectors: Platform | None = None
 
     @property
     def rule_ids(self) -> frozenset[str]:
         """Every rule id the catalogue can produce (for coverage tests)."""
-        ids = {rule.id for platform in self.platforms.values() for rule in platform.rules}
+        owners = [*self.platforms.values(), *([self.redirectors] if self.redirectors else [])]
+        ids = {rule.id for platform in owners for rule in platform.rules}
         ids.update(
             rule.account_rule
             for p in self.platforms.values()
@@ -406,11 +410,25 @@ def _compile_platform(platform_id: str, spec: dict[str, Any]) -> Platform:
     )
 
 
+def _compile_redirectors(spec: dict[str, Any] | None) -> Platform | None:
+    """The redirectors table: rules that only unwrap, each on a host of its own."""
+    if spec is None:
+        return None
+    redirectors = _compile_platform("redirect", spec)
+    for rule in redirectors.rules:
+        if rule.kind != "ignore" or rule.unwrap is None or rule.host is None:
+            raise CatalogueError(
+                f"redirectors rule {rule.id!r}: only unwraps (kind ignore, unwrap, host)"
+            )
+    return redirectors
+
+
 def compile_catalogue(document: dict[str, Any]) -> Catalogue:
     """Compile a parsed catalogue document, rejecting unknown keys and dangling references."""
     platforms = {pid: _compile_platform(pid, spec) for pid, spec in document["platforms"].items()}
+    redirectors = _compile_redirectors(document.get("redirectors"))
     host_index: dict[str, Platform] = {}
-    for platform in platforms.values():
+    for platform in [*platforms.values(), *([redirectors] if redirectors else [])]:
         for host in platform.hosts:
             if host in host_index:
                 raise CatalogueError(
@@ -455,6 +473,7 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
         share_attributes=share_attributes,
         share_widgets=share_widgets,
         fediverse=fediverse[0] if fediverse else None,
+        redirectors=redirectors,
     )
 
 

@@ -77,3 +77,12 @@ def test_unresolved_profile_rule_is_rejected() -> None:
     rule["kind"], rule["resolved"] = "profile", False
     with pytest.raises(CatalogueError, match="no profile"):
         compile_catalogue(document)
+
+
+def test_redirector_rule_that_names_an_account_is_rejected() -> None:
+    """Redirectors only unwrap: a rule of theirs that claimed a profile would invent accounts."""
+    document = copy.deepcopy(_document())
+    rule = document["redirectors"]["rules"][0]
+    rule["kind"], rule["handle"] = "profile", "{q}"
+    with pytest.raises(CatalogueError, match="only unwraps"):
+        compile_catalogue(document)
