@@ -234,6 +234,8 @@ class Catalogue:
     # Other sites' redirectors and walls (google.com/url?q=, consent.google.com): their rules
     # only unwrap the URL they carry; they are no platform of their own.
     redirectors: Platform | None = None
+    # Words that, on a link or its icon, say the link leads to a fediverse account.
+    fediverse_words: re.Pattern[str] | None = None
 
     @property
     def rule_ids(self) -> frozenset[str]:
@@ -410,6 +412,14 @@ def _compile_platform(platform_id: str, spec: dict[str, Any]) -> Platform:
     )
 
 
+def _compile_words(words: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """Lower-case words matched whole, letters on neither side (``fa-mastodon`` counts)."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word.lower()) for word in words)
+    return re.compile(f"(?<![a-z])(?:{alternatives})(?![a-z])")
+
+
 def _compile_redirectors(spec: dict[str, Any] | None) -> Platform | None:
     """The redirectors table: rules that only unwrap, each on a host of its own."""
     if spec is None:
@@ -474,6 +484,7 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
         share_widgets=share_widgets,
         fediverse=fediverse[0] if fediverse else None,
         redirectors=redirectors,
+        fediverse_words=_compile_words(document.get("fediverse_evidence", {}).get("words", ())),
     )
 
 
