@@ -136,6 +136,10 @@ class IdPattern:
     attribute: str | None
     resolve_url: bool
     anywhere: bool
+    # decode = "base64": group 1 is decoded and ``inner``'s group 1 in it is the id.
+    inner: re.Pattern[str] | None = None
+    # Attribute ids only from elements whose resource URL matches.
+    if_url: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +263,8 @@ def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
 
 
 def _id_pattern(where: str, table: dict[str, Any]) -> IdPattern:
-    _check_keys(where, table, {"from", "pattern", "attribute", "url", "anywhere"})
+    keys = {"from", "pattern", "attribute", "url", "anywhere", "decode", "inner", "if_url"}
+    _check_keys(where, table, keys)
     source = table.get("from")
     if source not in ("url", "script", "attribute"):
         raise CatalogueError(f"{where}.from: expected url, script or attribute")
@@ -272,7 +277,18 @@ def _id_pattern(where: str, table: dict[str, Any]) -> IdPattern:
     anywhere = bool(table.get("anywhere", False))
     if anywhere and source != "script":
         raise CatalogueError(f"{where}.anywhere: only script ids can be read page-wide")
-    return IdPattern(source, pattern, attribute, bool(table.get("url", False)), anywhere)
+    decode = table.get("decode")
+    if (decode == "base64") != ("inner" in table) or decode not in (None, "base64"):
+        raise CatalogueError(f"{where}.decode: 'base64' together with an inner regex")
+    inner = _optional_regex(where, table, "inner")
+    if inner is not None and inner.groups < 1:
+        raise CatalogueError(f"{where}.inner: needs a capture group for the id")
+    if_url = _optional_regex(where, table, "if_url")
+    if if_url is not None and source != "attribute":
+        raise CatalogueError(f"{where}.if_url: only for attribute ids")
+    return IdPattern(
+        source, pattern, attribute, bool(table.get("url", False)), anywhere, inner, if_url
+    )
 
 
 def _tracker(index: int, table: dict[str, Any]) -> TrackerSpec:

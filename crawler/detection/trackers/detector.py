@@ -6,11 +6,13 @@ URL rules as the page's resources, so a tracker injected at run time is found th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from lxml.etree import _Element
 
@@ -128,20 +130,44 @@ class _Hits:
         ]
 
 
+def _decoded(value: str, inner: re.Pattern[str]) -> str | None:
+    """The id inside a base64 value (its padding possibly percent-escaped), or None."""
+    try:
+        text = base64.b64decode(unquote(value), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):  # not base64 text: the value names no id
+        return None
+    found = inner.search(text)
+    return found.group(1) if found else None
+
+
 def _extract(patterns: tuple[IdPattern, ...], text: str, page: ParsedPage) -> Iterator[str]:
     for id_pattern in patterns:
         for match in id_pattern.pattern.finditer(text):
-            value = match.group(1)
+            value: str | None = match.group(1)
+            if value is None:
+                continue
+            if id_pattern.inner is not None:
+                value = _decoded(value, id_pattern.inner)
+                if value is None:
+                    continue
             yield page.resolve(value) if id_pattern.resolve_url else value
 
 
-def _attribute_ids(spec: TrackerSpec, element: _Element | None, page: ParsedPage) -> Iterator[str]:
+def _attribute_ids(
+    spec: TrackerSpec, element: _Element | None, page: ParsedPage, url: str | None = None
+) -> Iterator[str]:
+    """Ids in the attributes of ``element``; ``url`` is the resource it loads, when known."""
     if element is None:  # a requested URL: no element, so no attribute carries an id
         return
     for id_pattern in spec.id_patterns_from("attribute"):
         value = element.get(id_pattern.attribute or "")
-        if value:
-            yield from _extract((id_pattern,), value.strip(), page)
+        if not value:
+            continue
+        if id_pattern.if_url is not None:
+            loads = url or page.resolve(element.get("src") or element.get("href") or "")
+            if not id_pattern.if_url.search(loads):
+                continue
+        yield from _extract((id_pattern,), value.strip(), page)
 
 
 class TrackerMatcher:
@@ -234,7 +260,7 @@ class TrackerMatcher:
             evidence = Evidence.of(resource.tag, resource.attribute, resource.url, label)
             ids = [
                 *_extract(spec.id_patterns_from("url"), resource.url, hits.page),
-                *_attribute_ids(spec, resource.element, hits.page),
+                *_attribute_ids(spec, resource.element, hits.page, resource.url),
             ]
             hits.add(spec, evidence, resource.gated, ids, resource.kind == "requested")
 

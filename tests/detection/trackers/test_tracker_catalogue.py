@@ -42,6 +42,9 @@ def test_catalogue_holds_every_required_id_with_a_source() -> None:
         ({"dom": [{"attribute": "data-x"}]}, "tag"),
         ({"url": [], "script": [], "dom": []}, "at least one"),
         ({"colour": "blue"}, "unknown keys"),
+        ({"ids": [{"from": "script", "pattern": "'(\\w+)'", "decode": "base64"}]}, "inner"),
+        ({"ids": [{"from": "script", "pattern": "'(\\w+)'", "inner": "id=(\\w+)"}]}, "base64"),
+        ({"ids": [{"from": "url", "pattern": "id=(\\w+)", "if_url": "x"}]}, "attribute ids"),
     ],
 )
 def test_broken_entry_is_refused(change: dict[str, Any], message: str) -> None:
