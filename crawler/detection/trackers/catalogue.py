@@ -82,6 +82,13 @@ _ENTRY_KEYS = frozenset(
     | {"url", "script", "dom", "ids"}
 )
 IdSource = Literal["url", "script", "attribute"]
+Role = Literal["loader", "config"]
+_CONSENT_KEYS = (
+    "marker_prefixes",
+    "delayed_script_types",
+    "delayed_type_suffixes",
+    "encoded_embed_attributes",
+)
 
 
 class CatalogueError(ValueError):
@@ -114,6 +121,7 @@ class ScriptRule:
     pattern: re.Pattern[str] | None
     unless: re.Pattern[str] | None
     label: str
+    role: Role = "loader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,7 @@ class DomRule:
     equals: str | None
     class_token: str | None
     label: str
+    role: Role = "loader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,11 +173,28 @@ class TrackerSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentMarkup:
+    """How consent tools and performance plugins mark the markup they hold back ([consent]).
+
+    ``marker_prefixes``: attribute-name prefixes of elements a consent tool holds back.
+    ``delayed_script_types`` / ``delayed_type_suffixes``: script types that performance plugins
+    give scripts they run on the first interaction, consent or not (so never consent-gated).
+    ``encoded_embed_attributes``: attributes holding an embed's HTML base64-encoded until consent.
+    """
+
+    marker_prefixes: tuple[str, ...] = ()
+    delayed_script_types: frozenset[str] = frozenset()
+    delayed_type_suffixes: tuple[str, ...] = ()
+    encoded_embed_attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
-    """All tracker entries plus the attribute prefixes consent tools mark held-back elements."""
+    """All tracker entries plus how consent tools mark the elements they hold back."""
 
     trackers: tuple[TrackerSpec, ...]
     consent_marker_prefixes: tuple[str, ...]
+    consent: ConsentMarkup = ConsentMarkup()
 
 
 def _compile(where: str, value: Any) -> re.Pattern[str]:
@@ -236,7 +262,7 @@ def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
 
 
 def _script_rule(where: str, table: dict[str, Any]) -> ScriptRule:
-    _check_keys(where, table, {"contains", "pattern", "unless"})
+    _check_keys(where, table, {"contains", "pattern", "unless", "role"})
     contains = table.get("contains")
     if not isinstance(contains, str) or not contains:
         raise CatalogueError(f"{where}.contains: expected a non-empty literal")
@@ -244,11 +270,13 @@ def _script_rule(where: str, table: dict[str, Any]) -> ScriptRule:
     label = f"script /{pattern.pattern}/" if pattern else f"script contains {contains!r}"
     if len(label) > RULE_LABEL_MAX:
         raise CatalogueError(f"{where}: rule description over {RULE_LABEL_MAX} characters")
-    return ScriptRule(contains, pattern, _optional_regex(where, table, "unless"), label)
+    return ScriptRule(
+        contains, pattern, _optional_regex(where, table, "unless"), label, _role(where, table)
+    )
 
 
 def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
-    _check_keys(where, table, {"attribute", "tag", "equals", "class"})
+    _check_keys(where, table, {"attribute", "tag", "equals", "class", "role"})
     attribute = table.get("attribute")
     if not isinstance(attribute, str) or not attribute:
         raise CatalogueError(f"{where}.attribute: expected an attribute name")
@@ -259,7 +287,14 @@ def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
     label += f"[{attribute}={equals!r}]" if equals else f"[{attribute}]"
     if class_token:
         label += f".{class_token}"
-    return DomRule(attribute, tag, equals, class_token, label)
+    return DomRule(attribute, tag, equals, class_token, label, _role(where, table))
+
+
+def _role(where: str, table: dict[str, Any]) -> Role:
+    role = table.get("role", "loader")
+    if role not in ("loader", "config"):
+        raise CatalogueError(f"{where}.role: expected loader or config")
+    return "config" if role == "config" else "loader"
 
 
 def _id_pattern(where: str, table: dict[str, Any]) -> IdPattern:
@@ -344,8 +379,17 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
     if missing:
         raise CatalogueError(f"required tracker ids missing: {missing}")
     consent = document.get("consent", {})
+    _check_keys("consent", consent, set(_CONSENT_KEYS))
     prefixes = _strings("consent.marker_prefixes", consent.get("marker_prefixes", []))
-    return Catalogue(trackers, prefixes)
+    markup = ConsentMarkup(
+        prefixes,
+        frozenset(
+            _strings("consent.delayed_script_types", consent.get("delayed_script_types", []))
+        ),
+        _strings("consent.delayed_type_suffixes", consent.get("delayed_type_suffixes", [])),
+        _strings("consent.encoded_embed_attributes", consent.get("encoded_embed_attributes", [])),
+    )
+    return Catalogue(trackers, prefixes, markup)
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:

@@ -23,6 +23,7 @@ from crawler.detection.trackers.catalogue import (
     Catalogue,
     DomRule,
     IdPattern,
+    Role,
     ScriptRule,
     TrackerSpec,
     UrlRule,
@@ -68,10 +69,31 @@ class _Occurrence:
 
     spec: TrackerSpec
     evidence: Evidence
-    gated: bool
     in_markup: bool
     requested: bool = False
     ids: dict[str, None] = field(default_factory=dict)
+    # Gating AND-ed over the markup occurrences that load the tracker, and separately over those
+    # that only configure it (gtag('config', ...), fbq('init', ...)); None: none seen yet.
+    loader_gated: bool | None = None
+    config_gated: bool | None = None
+
+    @property
+    def gated(self) -> bool:
+        """Held back when every loader is; configuration counts only where no loader is seen.
+
+        A plain ``gtag('config', ...)`` beside a loader held back by a consent tool sends
+        nothing before consent: it only queues commands for the script that is not loaded.
+        """
+        if self.loader_gated is not None:
+            return self.loader_gated
+        return bool(self.config_gated)
+
+    def add_markup(self, gated: bool, role: Role) -> None:
+        """AND one markup occurrence's gating into its role's gating."""
+        if role == "config":
+            self.config_gated = gated if self.config_gated is None else self.config_gated and gated
+        else:
+            self.loader_gated = gated if self.loader_gated is None else self.loader_gated and gated
 
     @property
     def seen_in(self) -> str:
@@ -100,15 +122,16 @@ class _Hits:
         gated: bool,
         ids: Iterable[str],
         requested: bool = False,
+        role: Role = "loader",
     ) -> None:
         occurrence = self.by_id.get(spec.id)
         if occurrence is None:
-            occurrence = self.by_id[spec.id] = _Occurrence(
-                spec, evidence, gated, in_markup=not requested
-            )
-        elif not requested:
-            occurrence.gated = occurrence.gated and gated
-        occurrence.requested = occurrence.requested or requested
+            occurrence = self.by_id[spec.id] = _Occurrence(spec, evidence, in_markup=not requested)
+        if requested:
+            occurrence.requested = True
+        else:
+            occurrence.in_markup = True
+            occurrence.add_markup(gated, role)
         for found in ids:
             occurrence.ids.setdefault(found, None)
 
@@ -199,7 +222,7 @@ class TrackerMatcher:
         after the markup with the same URL rules.
         """
         hits = _Hits(page)
-        for resource in page_resources(page, self.catalogue.consent_marker_prefixes):
+        for resource in page_resources(page, self.catalogue.consent):
             if resource.kind in ("loaded", "parked"):
                 self._match_resource(resource, hits)
         codes = [self._match_script(script, hits) for script in page.inline_scripts]
@@ -289,7 +312,8 @@ class TrackerMatcher:
                 *_extract(spec.id_patterns_from("script"), code, hits.page),
                 *_attribute_ids(spec, script.element, hits.page),
             ]
-            hits.add(spec, evidence, script_is_inert(script.element), ids)
+            gated = script_is_inert(script.element, self.catalogue.consent)
+            hits.add(spec, evidence, gated, ids, role=rule.role)
         return code
 
     def _match_element(self, element: _Element, hits: _Hits) -> None:
@@ -307,5 +331,6 @@ class TrackerMatcher:
                 ):
                     continue
                 evidence = Evidence.of(tag, name, value, rule.label)
-                gated = tag == "script" and script_is_inert(element)
-                hits.add(spec, evidence, gated, _attribute_ids(spec, element, hits.page))
+                gated = tag == "script" and script_is_inert(element, self.catalogue.consent)
+                ids = _attribute_ids(spec, element, hits.page)
+                hits.add(spec, evidence, gated, ids, role=rule.role)
