@@ -25,6 +25,8 @@ CATEGORIES = frozenset(
         "cdn",
         "consent",
         "share-buttons",
+        "accessibility",
+        "chat",
     }
 )
 
