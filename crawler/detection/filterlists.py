@@ -108,7 +108,7 @@ def match_filter_lists(
         return []
     checked = {
         (resource.url, resource.request_type): None
-        for resource in chain(page_resources(page, CATALOGUE.consent_marker_prefixes), requests)
+        for resource in chain(page_resources(page, CATALOGUE.consent), requests)
         if resource.kind in ("loaded", "requested")
     }
     hits: list[FilterListHit] = []

@@ -27,7 +27,7 @@ def third_party_hosts(page: ParsedPage, requests: Iterable[Resource] = ()) -> li
     """Hosts the page loads from, hints at, posts to or requested, outside its own domain."""
     own_domain = registrable_domain((urlsplit(page.url).hostname or "").rstrip("."))
     found: set[ThirdPartyHost] = set()
-    for resource in chain(page_resources(page, CATALOGUE.consent_marker_prefixes), requests):
+    for resource in chain(page_resources(page, CATALOGUE.consent), requests):
         if resource.kind == "parked":
             continue
         host = resource.host.rstrip(".")

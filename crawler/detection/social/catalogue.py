@@ -231,11 +231,17 @@ class Catalogue:
     share_attributes: tuple[ShareAttribute, ...]
     share_widgets: tuple[ShareWidget, ...]
     fediverse: Platform | None
+    # Other sites' redirectors and walls (google.com/url?q=, consent.google.com): their rules
+    # only unwrap the URL they carry; they are no platform of their own.
+    redirectors: Platform | None = None
+    # Words that, on a link or its icon, say the link leads to a fediverse account.
+    fediverse_words: re.Pattern[str] | None = None
 
     @property
     def rule_ids(self) -> frozenset[str]:
         """Every rule id the catalogue can produce (for coverage tests)."""
-        ids = {rule.id for platform in self.platforms.values() for rule in platform.rules}
+        owners = [*self.platforms.values(), *([self.redirectors] if self.redirectors else [])]
+        ids = {rule.id for platform in owners for rule in platform.rules}
         ids.update(
             rule.account_rule
             for p in self.platforms.values()
@@ -363,6 +369,8 @@ def _compile_rule(platform_id: str, spec: dict[str, Any], captures: dict[str, Ca
         raise CatalogueError(f"{where}: kind must be one of {sorted(RULE_KINDS)}")
     if not str(spec.get("id", "")).startswith(f"{platform_id}."):
         raise CatalogueError(f"{where}: rule ids start with the platform id")
+    if spec["kind"] == "profile" and spec.get("resolved", True) is False:
+        raise CatalogueError(f"{where}: an unresolved link names no account, so it is no profile")
     fragment = spec.get("fragment")
     return Rule(
         id=spec["id"],
@@ -404,11 +412,33 @@ def _compile_platform(platform_id: str, spec: dict[str, Any]) -> Platform:
     )
 
 
+def _compile_words(words: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """Lower-case words matched whole, letters on neither side (``fa-mastodon`` counts)."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word.lower()) for word in words)
+    return re.compile(f"(?<![a-z])(?:{alternatives})(?![a-z])")
+
+
+def _compile_redirectors(spec: dict[str, Any] | None) -> Platform | None:
+    """The redirectors table: rules that only unwrap, each on a host of its own."""
+    if spec is None:
+        return None
+    redirectors = _compile_platform("redirect", spec)
+    for rule in redirectors.rules:
+        if rule.kind != "ignore" or rule.unwrap is None or rule.host is None:
+            raise CatalogueError(
+                f"redirectors rule {rule.id!r}: only unwraps (kind ignore, unwrap, host)"
+            )
+    return redirectors
+
+
 def compile_catalogue(document: dict[str, Any]) -> Catalogue:
     """Compile a parsed catalogue document, rejecting unknown keys and dangling references."""
     platforms = {pid: _compile_platform(pid, spec) for pid, spec in document["platforms"].items()}
+    redirectors = _compile_redirectors(document.get("redirectors"))
     host_index: dict[str, Platform] = {}
-    for platform in platforms.values():
+    for platform in [*platforms.values(), *([redirectors] if redirectors else [])]:
         for host in platform.hosts:
             if host in host_index:
                 raise CatalogueError(
@@ -453,6 +483,8 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
         share_attributes=share_attributes,
         share_widgets=share_widgets,
         fediverse=fediverse[0] if fediverse else None,
+        redirectors=redirectors,
+        fediverse_words=_compile_words(document.get("fediverse_evidence", {}).get("words", ())),
     )
 
 

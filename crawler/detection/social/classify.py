@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from crawler.detection.findings import LinkKind
 from crawler.detection.social.catalogue import (
@@ -111,11 +111,11 @@ def _apply(
 ) -> Classification | None:
     """Build the classification for a matched rule (unwrapping redirectors and plugins)."""
     if rule.unwrap is not None:
-        inner_url = parts.param(rule.unwrap)
+        inner_url = (parts.param(rule.unwrap) or "").strip()
+        if inner_url.startswith("/"):  # a login wall's ?next=/<user>/ is a path on its own host
+            inner_url = urljoin(f"https://{parts.host}/", inner_url)
         inner = (
-            _classify(inner_url.strip(), False, depth + 1)
-            if inner_url and depth < _UNWRAP_DEPTH
-            else None
+            _classify(inner_url, False, depth + 1) if inner_url and depth < _UNWRAP_DEPTH else None
         )
         if inner is not None:
             kind = (

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml.etree import _Element
 
 from crawler.detection.findings import Evidence, SocialLink
 from crawler.detection.page import ParsedPage, UrlRef, clean_url
@@ -34,6 +37,7 @@ _RESOURCE_RELS = frozenset(
         "manifest",
     }
 )
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # Where a content URL is shown in place rather than linked to, it is an embed.
 _LINK_TAGS = frozenset({"a", "area", "link"})
 
@@ -68,17 +72,92 @@ def _rel_tokens(ref: UrlRef) -> frozenset[str]:
     return frozenset((ref.element.get("rel") or "").lower().split())
 
 
-def _fediverse_evidence(ref: UrlRef, candidate: Classification) -> str | None:
-    """Why a /@user link on an unknown host counts: rel="me", or link text spelling the account."""
+# Attributes of a link and of the icons inside it that may name the network it leads to.
+_LABEL_ATTRIBUTES = ("class", "title", "aria-label", "alt", "src", "href", _XLINK_HREF, "data-icon")
+# How far up from a link its list of social links may begin (a > li > ul, a > span > div > nav).
+_LIST_LEVELS = 3
+# A container holding more links than this is a page region, not a list of social links.
+_LIST_MAX_LINKS = 40
+
+
+def _fediverse_evidence(
+    ref: UrlRef, candidate: Classification, page: ParsedPage
+) -> str | None:
+    """Why a /@user link on an unknown host counts as a fediverse account, or None.
+
+    Strong evidence: rel="me", or the link text spelling the account. Weaker evidence, taken only
+    for a bare /@user link to another host: a label naming the network (text, title, aria-label,
+    class or icon), or a place among the page's links to profiles on known platforms.
+    """
     if "me" in _rel_tokens(ref):
         return "rel-me"
     text = "".join(ref.element.itertext()).strip().lower().lstrip("@")
     if candidate.handle is not None and text == candidate.handle:
         return "acct-text"
+    if not _bare_profile_path(ref.url) or _fast_host(ref.url) == _fast_host(page.url):
+        return None
+    if _names_the_fediverse(ref.element, text):
+        return "label"
+    if _among_profile_links(ref.element, page):
+        return "among-profiles"
     return None
 
 
-def _classify_ref(ref: UrlRef) -> Classification | None:
+def _bare_profile_path(url: str) -> bool:
+    """True for ``https://host/@user`` (a trailing slash allowed), nothing below it."""
+    path = urlsplit(url).path.strip("/")
+    return path.startswith("@") and "/" not in path
+
+
+def _names_the_fediverse(element: _Element, text: str) -> bool:
+    """True when the link's text, attributes or icons name Mastodon or the fediverse."""
+    words = load_catalogue().fediverse_words
+    if words is None:
+        return False
+    if words.search(text):
+        return True
+    for node in element.iter():
+        for name in _LABEL_ATTRIBUTES:
+            value = node.get(name)
+            if value and words.search(value.lower()):
+                return True
+    return False
+
+
+def _visible_length(texts: Iterable[str]) -> int:
+    return sum(len("".join(text.split())) for text in texts)
+
+
+def _among_profile_links(element: _Element, page: ParsedPage) -> bool:
+    """True when a list of links around the link also links a profile on a known platform.
+
+    A list: a container whose text is all inside its links (ul > li > a, a div of icon links).
+    A link in running text, or in a region with prose, is in no list.
+    """
+    container = element
+    for _ in range(_LIST_LEVELS):
+        container = container.getparent()
+        if container is None or container.tag in ("body", "html"):
+            return False
+        anchors = list(container.iter("a"))
+        if len(anchors) > _LIST_MAX_LINKS:
+            return False
+        link_text = _visible_length(text for a in anchors for text in a.itertext())
+        if _visible_length(container.itertext()) > link_text:
+            return False
+        for anchor in anchors:
+            if anchor is element or not anchor.get("href"):
+                continue
+            url = page.resolve(anchor.get("href") or "")
+            if platform_for_host(_fast_host(url)) is None:
+                continue
+            found = classify_url(url)
+            if found is not None and found.link_kind == "profile" and found.handle:
+                return True
+    return False
+
+
+def _classify_ref(ref: UrlRef, page: ParsedPage) -> Classification | None:
     """Classify one URL attribute, applying the element-level evidence rules."""
     if ref.tag in _RESOURCE_TAGS:
         return None
@@ -101,7 +180,7 @@ def _classify_ref(ref: UrlRef) -> Classification | None:
     candidate = classify_url(url, fediverse_evidence=True)
     if candidate is None:
         return None
-    reason = _fediverse_evidence(ref, candidate)
+    reason = _fediverse_evidence(ref, candidate, page)
     return replace(candidate, rule=f"{candidate.rule}+{reason}") if reason else None
 
 
@@ -137,7 +216,7 @@ def _from_url_refs(page: ParsedPage) -> Iterator[SocialLink]:
             and not _may_name_fediverse_account(url)
         ):
             continue
-        found = _classify_ref(ref)
+        found = _classify_ref(ref, page)
         if found is None:
             continue
         if found.link_kind == "content" and ref.tag not in _LINK_TAGS:

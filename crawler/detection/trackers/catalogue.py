@@ -25,6 +25,8 @@ CATEGORIES = frozenset(
         "cdn",
         "consent",
         "share-buttons",
+        "accessibility",
+        "chat",
     }
 )
 
@@ -82,6 +84,13 @@ _ENTRY_KEYS = frozenset(
     | {"url", "script", "dom", "ids"}
 )
 IdSource = Literal["url", "script", "attribute"]
+Role = Literal["loader", "config"]
+_CONSENT_KEYS = (
+    "marker_prefixes",
+    "delayed_script_types",
+    "delayed_type_suffixes",
+    "encoded_embed_attributes",
+)
 
 
 class CatalogueError(ValueError):
@@ -114,6 +123,7 @@ class ScriptRule:
     pattern: re.Pattern[str] | None
     unless: re.Pattern[str] | None
     label: str
+    role: Role = "loader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +135,7 @@ class DomRule:
     equals: str | None
     class_token: str | None
     label: str
+    role: Role = "loader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +147,10 @@ class IdPattern:
     attribute: str | None
     resolve_url: bool
     anywhere: bool
+    # decode = "base64": group 1 is decoded and ``inner``'s group 1 in it is the id.
+    inner: re.Pattern[str] | None = None
+    # Attribute ids only from elements whose resource URL matches.
+    if_url: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +175,28 @@ class TrackerSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentMarkup:
+    """How consent tools and performance plugins mark the markup they hold back ([consent]).
+
+    ``marker_prefixes``: attribute-name prefixes of elements a consent tool holds back.
+    ``delayed_script_types`` / ``delayed_type_suffixes``: script types that performance plugins
+    give scripts they run on the first interaction, consent or not (so never consent-gated).
+    ``encoded_embed_attributes``: attributes holding an embed's HTML base64-encoded until consent.
+    """
+
+    marker_prefixes: tuple[str, ...] = ()
+    delayed_script_types: frozenset[str] = frozenset()
+    delayed_type_suffixes: tuple[str, ...] = ()
+    encoded_embed_attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
-    """All tracker entries plus the attribute prefixes consent tools mark held-back elements."""
+    """All tracker entries plus how consent tools mark the elements they hold back."""
 
     trackers: tuple[TrackerSpec, ...]
     consent_marker_prefixes: tuple[str, ...]
+    consent: ConsentMarkup = ConsentMarkup()
 
 
 def _compile(where: str, value: Any) -> re.Pattern[str]:
@@ -232,7 +264,7 @@ def _url_rule(where: str, table: dict[str, Any]) -> UrlRule:
 
 
 def _script_rule(where: str, table: dict[str, Any]) -> ScriptRule:
-    _check_keys(where, table, {"contains", "pattern", "unless"})
+    _check_keys(where, table, {"contains", "pattern", "unless", "role"})
     contains = table.get("contains")
     if not isinstance(contains, str) or not contains:
         raise CatalogueError(f"{where}.contains: expected a non-empty literal")
@@ -240,11 +272,13 @@ def _script_rule(where: str, table: dict[str, Any]) -> ScriptRule:
     label = f"script /{pattern.pattern}/" if pattern else f"script contains {contains!r}"
     if len(label) > RULE_LABEL_MAX:
         raise CatalogueError(f"{where}: rule description over {RULE_LABEL_MAX} characters")
-    return ScriptRule(contains, pattern, _optional_regex(where, table, "unless"), label)
+    return ScriptRule(
+        contains, pattern, _optional_regex(where, table, "unless"), label, _role(where, table)
+    )
 
 
 def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
-    _check_keys(where, table, {"attribute", "tag", "equals", "class"})
+    _check_keys(where, table, {"attribute", "tag", "equals", "class", "role"})
     attribute = table.get("attribute")
     if not isinstance(attribute, str) or not attribute:
         raise CatalogueError(f"{where}.attribute: expected an attribute name")
@@ -255,11 +289,19 @@ def _dom_rule(where: str, table: dict[str, Any]) -> DomRule:
     label += f"[{attribute}={equals!r}]" if equals else f"[{attribute}]"
     if class_token:
         label += f".{class_token}"
-    return DomRule(attribute, tag, equals, class_token, label)
+    return DomRule(attribute, tag, equals, class_token, label, _role(where, table))
+
+
+def _role(where: str, table: dict[str, Any]) -> Role:
+    role = table.get("role", "loader")
+    if role not in ("loader", "config"):
+        raise CatalogueError(f"{where}.role: expected loader or config")
+    return "config" if role == "config" else "loader"
 
 
 def _id_pattern(where: str, table: dict[str, Any]) -> IdPattern:
-    _check_keys(where, table, {"from", "pattern", "attribute", "url", "anywhere"})
+    keys = {"from", "pattern", "attribute", "url", "anywhere", "decode", "inner", "if_url"}
+    _check_keys(where, table, keys)
     source = table.get("from")
     if source not in ("url", "script", "attribute"):
         raise CatalogueError(f"{where}.from: expected url, script or attribute")
@@ -272,7 +314,18 @@ def _id_pattern(where: str, table: dict[str, Any]) -> IdPattern:
     anywhere = bool(table.get("anywhere", False))
     if anywhere and source != "script":
         raise CatalogueError(f"{where}.anywhere: only script ids can be read page-wide")
-    return IdPattern(source, pattern, attribute, bool(table.get("url", False)), anywhere)
+    decode = table.get("decode")
+    if (decode == "base64") != ("inner" in table) or decode not in (None, "base64"):
+        raise CatalogueError(f"{where}.decode: 'base64' together with an inner regex")
+    inner = _optional_regex(where, table, "inner")
+    if inner is not None and inner.groups < 1:
+        raise CatalogueError(f"{where}.inner: needs a capture group for the id")
+    if_url = _optional_regex(where, table, "if_url")
+    if if_url is not None and source != "attribute":
+        raise CatalogueError(f"{where}.if_url: only for attribute ids")
+    return IdPattern(
+        source, pattern, attribute, bool(table.get("url", False)), anywhere, inner, if_url
+    )
 
 
 def _tracker(index: int, table: dict[str, Any]) -> TrackerSpec:
@@ -328,8 +381,17 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
     if missing:
         raise CatalogueError(f"required tracker ids missing: {missing}")
     consent = document.get("consent", {})
+    _check_keys("consent", consent, set(_CONSENT_KEYS))
     prefixes = _strings("consent.marker_prefixes", consent.get("marker_prefixes", []))
-    return Catalogue(trackers, prefixes)
+    markup = ConsentMarkup(
+        prefixes,
+        frozenset(
+            _strings("consent.delayed_script_types", consent.get("delayed_script_types", []))
+        ),
+        _strings("consent.delayed_type_suffixes", consent.get("delayed_type_suffixes", [])),
+        _strings("consent.encoded_embed_attributes", consent.get("encoded_embed_attributes", [])),
+    )
+    return Catalogue(trackers, prefixes, markup)
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:

@@ -6,11 +6,13 @@ URL rules as the page's resources, so a tracker injected at run time is found th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from lxml.etree import _Element
 
@@ -21,6 +23,7 @@ from crawler.detection.trackers.catalogue import (
     Catalogue,
     DomRule,
     IdPattern,
+    Role,
     ScriptRule,
     TrackerSpec,
     UrlRule,
@@ -66,10 +69,31 @@ class _Occurrence:
 
     spec: TrackerSpec
     evidence: Evidence
-    gated: bool
     in_markup: bool
     requested: bool = False
     ids: dict[str, None] = field(default_factory=dict)
+    # Gating AND-ed over the markup occurrences that load the tracker, and separately over those
+    # that only configure it (gtag('config', ...), fbq('init', ...)); None: none seen yet.
+    loader_gated: bool | None = None
+    config_gated: bool | None = None
+
+    @property
+    def gated(self) -> bool:
+        """Held back when every loader is; configuration counts only where no loader is seen.
+
+        A plain ``gtag('config', ...)`` beside a loader held back by a consent tool sends
+        nothing before consent: it only queues commands for the script that is not loaded.
+        """
+        if self.loader_gated is not None:
+            return self.loader_gated
+        return bool(self.config_gated)
+
+    def add_markup(self, gated: bool, role: Role) -> None:
+        """AND one markup occurrence's gating into its role's gating."""
+        if role == "config":
+            self.config_gated = gated if self.config_gated is None else self.config_gated and gated
+        else:
+            self.loader_gated = gated if self.loader_gated is None else self.loader_gated and gated
 
     @property
     def seen_in(self) -> str:
@@ -98,15 +122,16 @@ class _Hits:
         gated: bool,
         ids: Iterable[str],
         requested: bool = False,
+        role: Role = "loader",
     ) -> None:
         occurrence = self.by_id.get(spec.id)
         if occurrence is None:
-            occurrence = self.by_id[spec.id] = _Occurrence(
-                spec, evidence, gated, in_markup=not requested
-            )
-        elif not requested:
-            occurrence.gated = occurrence.gated and gated
-        occurrence.requested = occurrence.requested or requested
+            occurrence = self.by_id[spec.id] = _Occurrence(spec, evidence, in_markup=not requested)
+        if requested:
+            occurrence.requested = True
+        else:
+            occurrence.in_markup = True
+            occurrence.add_markup(gated, role)
         for found in ids:
             occurrence.ids.setdefault(found, None)
 
@@ -128,20 +153,44 @@ class _Hits:
         ]
 
 
+def _decoded(value: str, inner: re.Pattern[str]) -> str | None:
+    """The id inside a base64 value (its padding possibly percent-escaped), or None."""
+    try:
+        text = base64.b64decode(unquote(value), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):  # not base64 text: the value names no id
+        return None
+    found = inner.search(text)
+    return found.group(1) if found else None
+
+
 def _extract(patterns: tuple[IdPattern, ...], text: str, page: ParsedPage) -> Iterator[str]:
     for id_pattern in patterns:
         for match in id_pattern.pattern.finditer(text):
-            value = match.group(1)
+            value: str | None = match.group(1)
+            if value is None:
+                continue
+            if id_pattern.inner is not None:
+                value = _decoded(value, id_pattern.inner)
+                if value is None:
+                    continue
             yield page.resolve(value) if id_pattern.resolve_url else value
 
 
-def _attribute_ids(spec: TrackerSpec, element: _Element | None, page: ParsedPage) -> Iterator[str]:
+def _attribute_ids(
+    spec: TrackerSpec, element: _Element | None, page: ParsedPage, url: str | None = None
+) -> Iterator[str]:
+    """Ids in the attributes of ``element``; ``url`` is the resource it loads, when known."""
     if element is None:  # a requested URL: no element, so no attribute carries an id
         return
     for id_pattern in spec.id_patterns_from("attribute"):
         value = element.get(id_pattern.attribute or "")
-        if value:
-            yield from _extract((id_pattern,), value.strip(), page)
+        if not value:
+            continue
+        if id_pattern.if_url is not None:
+            loads = url or page.resolve(element.get("src") or element.get("href") or "")
+            if not id_pattern.if_url.search(loads):
+                continue
+        yield from _extract((id_pattern,), value.strip(), page)
 
 
 class TrackerMatcher:
@@ -173,7 +222,7 @@ class TrackerMatcher:
         after the markup with the same URL rules.
         """
         hits = _Hits(page)
-        for resource in page_resources(page, self.catalogue.consent_marker_prefixes):
+        for resource in page_resources(page, self.catalogue.consent):
             if resource.kind in ("loaded", "parked"):
                 self._match_resource(resource, hits)
         codes = [self._match_script(script, hits) for script in page.inline_scripts]
@@ -234,7 +283,7 @@ class TrackerMatcher:
             evidence = Evidence.of(resource.tag, resource.attribute, resource.url, label)
             ids = [
                 *_extract(spec.id_patterns_from("url"), resource.url, hits.page),
-                *_attribute_ids(spec, resource.element, hits.page),
+                *_attribute_ids(spec, resource.element, hits.page, resource.url),
             ]
             hits.add(spec, evidence, resource.gated, ids, resource.kind == "requested")
 
@@ -263,7 +312,8 @@ class TrackerMatcher:
                 *_extract(spec.id_patterns_from("script"), code, hits.page),
                 *_attribute_ids(spec, script.element, hits.page),
             ]
-            hits.add(spec, evidence, script_is_inert(script.element), ids)
+            gated = script_is_inert(script.element, self.catalogue.consent)
+            hits.add(spec, evidence, gated, ids, role=rule.role)
         return code
 
     def _match_element(self, element: _Element, hits: _Hits) -> None:
@@ -281,5 +331,6 @@ class TrackerMatcher:
                 ):
                     continue
                 evidence = Evidence.of(tag, name, value, rule.label)
-                gated = tag == "script" and script_is_inert(element)
-                hits.add(spec, evidence, gated, _attribute_ids(spec, element, hits.page))
+                gated = tag == "script" and script_is_inert(element, self.catalogue.consent)
+                ids = _attribute_ids(spec, element, hits.page)
+                hits.add(spec, evidence, gated, ids, role=rule.role)

@@ -18,6 +18,9 @@ loaded (``requested_resources``), whether or not the DOM still names it.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from lxml.etree import _Element
 
 from crawler.detection.findings import RequestedUrl
 from crawler.detection.page import ParsedPage, UrlRef
+from crawler.detection.trackers.catalogue import ConsentMarkup
 
 ResourceKind = Literal["loaded", "hint", "form", "parked", "requested"]
 
@@ -94,6 +98,12 @@ EXECUTABLE_SCRIPT_TYPES = frozenset(
 # Data blocks are read by the page's own code, so settings found there take effect.
 DATA_SCRIPT_TYPES = frozenset({"application/json", "application/ld+json", "importmap"})
 
+# No consent tool's markup known: every non-executable script type counts as held back.
+NO_CONSENT_MARKUP = ConsentMarkup()
+# A src or href in an encoded embed's HTML, with the tag that carries it.
+_FRAGMENT_URL = re.compile(
+    r"""<([a-z]+)\b[^>]*?\s(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE
+)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"'()\s;]+)""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"'()\s]+)["']?\s*\)""", re.IGNORECASE)
 
@@ -117,10 +127,20 @@ class Resource:
     element: _Element | None = field(repr=False, compare=False)
 
 
-def script_is_inert(element: _Element) -> bool:
-    """True for a ``<script>`` whose type the browser does not run (e.g. consent ``text/plain``)."""
+def script_is_inert(element: _Element, consent: ConsentMarkup = NO_CONSENT_MARKUP) -> bool:
+    """True for a ``<script>`` held back until consent (e.g. ``text/plain``).
+
+    Types the browser runs, data blocks, and the types performance plugins give scripts they
+    run on the visitor's first interaction (``consent``'s delayed types) are not held back.
+    """
     script_type = (element.get("type") or "").strip().lower()
-    return script_type not in EXECUTABLE_SCRIPT_TYPES and script_type not in DATA_SCRIPT_TYPES
+    if script_type in EXECUTABLE_SCRIPT_TYPES or script_type in DATA_SCRIPT_TYPES:
+        return False
+    if script_type in consent.delayed_script_types:
+        return False
+    return not (
+        consent.delayed_type_suffixes and script_type.endswith(consent.delayed_type_suffixes)
+    )
 
 
 def has_consent_marker(element: _Element, prefixes: tuple[str, ...]) -> bool:
@@ -192,7 +212,7 @@ def _web_parts(url: str) -> tuple[SplitResult, str] | None:
     return parts, host
 
 
-def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
+def _classify(ref: UrlRef, consent: ConsentMarkup) -> Resource | None:
     """Sort one URL reference, or None for links and attributes that fetch nothing."""
     element, tag, attribute = ref.element, ref.tag, ref.attribute
     kind: ResourceKind
@@ -201,8 +221,8 @@ def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
     if attribute.startswith("data-"):
         if loading is not None:
             kind, request_type = "parked", loading[1]
-            gated = has_consent_marker(element, marker_prefixes) or (
-                tag == "script" and script_is_inert(element)
+            gated = has_consent_marker(element, consent.marker_prefixes) or (
+                tag == "script" and script_is_inert(element, consent)
             )
         elif attribute.endswith("src"):
             kind, request_type, gated = "parked", "subdocument", True
@@ -220,7 +240,7 @@ def _classify(ref: UrlRef, marker_prefixes: tuple[str, ...]) -> Resource | None:
     else:
         kind = "loaded"
         request_type = "image" if attribute == "poster" else LOADING_ATTRIBUTES[tag][1]
-        gated = tag == "script" and script_is_inert(element)
+        gated = tag == "script" and script_is_inert(element, consent)
     url = ref.url.split()[0] if attribute.endswith("srcset") else ref.url
     web = _web_parts(url)
     if web is None:
@@ -248,24 +268,55 @@ def _style_resources(page: ParsedPage) -> Iterator[Resource]:
                 )
 
 
-def page_resources(page: ParsedPage, marker_prefixes: tuple[str, ...] = ()) -> list[Resource]:
+def _encoded_resources(page: ParsedPage, attributes: tuple[str, ...]) -> Iterator[Resource]:
+    """URLs of embeds a consent tool keeps base64-encoded in an attribute: parked, gated.
+
+    Borlabs Cookie 3 stores a blocked iframe as ``data-borlabs-cookie-content="<base64>"`` on
+    its placeholder. The decoded fragment is read for its src/href values with a regex rather
+    than parsed again: the page is parsed once, and only the URLs are needed.
+    """
+    for attribute in attributes:
+        if not page.may_contain(attribute):
+            continue
+        for element in page.root.iter():
+            encoded = element.get(attribute)
+            if not encoded:
+                continue
+            try:
+                fragment = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):  # not an encoded embed: nothing parked
+                continue
+            for tag, raw in _FRAGMENT_URL.findall(fragment):
+                url = page.resolve(html.unescape(raw))
+                web = _web_parts(url)
+                if web is None:
+                    continue
+                parts, host = web
+                request_type = LOADING_ATTRIBUTES.get(tag.lower(), ("", "subdocument"))[1]
+                yield Resource(
+                    "parked", url, parts, host, element.tag, attribute, request_type, True, element
+                )
+
+
+def page_resources(page: ParsedPage, consent: ConsentMarkup = NO_CONSENT_MARKUP) -> list[Resource]:
     """Every resource, hint, form target and parked URL of the page, in document order.
 
-    Computed once per page and prefix set: the tracker, third-party and filter-list passes all
-    read the same list.
+    Computed once per page and consent markup: the tracker, third-party and filter-list passes
+    all read the same list.
     """
-    cache: dict[tuple[str, ...], list[Resource]] = page.__dict__.setdefault("_resources", {})
-    if marker_prefixes not in cache:
+    cache: dict[ConsentMarkup, list[Resource]] = page.__dict__.setdefault("_resources", {})
+    if consent not in cache:
         # Most references are <a href>, which never fetch anything: skipped before the call.
         resources = [
             resource
             for ref in page.url_refs
             if (ref.tag != "a" or ref.attribute != "href")
-            and (resource := _classify(ref, marker_prefixes)) is not None
+            and (resource := _classify(ref, consent)) is not None
         ]
         resources.extend(_style_resources(page))
-        cache[marker_prefixes] = resources
-    return cache[marker_prefixes]
+        resources.extend(_encoded_resources(page, consent.encoded_embed_attributes))
+        cache[consent] = resources
+    return cache[consent]
 
 
 def _without_fragment(url: str) -> str:

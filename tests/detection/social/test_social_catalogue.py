@@ -68,3 +68,21 @@ def test_rule_id_must_name_its_platform() -> None:
     document["platforms"]["x"]["rules"][-1]["id"] = "twitter.profile"
     with pytest.raises(CatalogueError, match="start with the platform id"):
         compile_catalogue(document)
+
+
+def test_unresolved_profile_rule_is_rejected() -> None:
+    """An opaque short link names no account, so the catalogue may not call it a profile."""
+    document = copy.deepcopy(_document())
+    rule = document["platforms"]["facebook"]["rules"][0]
+    rule["kind"], rule["resolved"] = "profile", False
+    with pytest.raises(CatalogueError, match="no profile"):
+        compile_catalogue(document)
+
+
+def test_redirector_rule_that_names_an_account_is_rejected() -> None:
+    """Redirectors only unwrap: a rule of theirs that claimed a profile would invent accounts."""
+    document = copy.deepcopy(_document())
+    rule = document["redirectors"]["rules"][0]
+    rule["kind"], rule["handle"] = "profile", "{q}"
+    with pytest.raises(CatalogueError, match="only unwraps"):
+        compile_catalogue(document)

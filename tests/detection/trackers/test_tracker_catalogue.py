@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from typing import Any
 
@@ -27,7 +28,8 @@ def _broken(change: dict[str, Any], index: int = 0) -> dict[str, Any]:
 
 def test_catalogue_holds_every_required_id_with_a_source() -> None:
     assert {spec.id for spec in CATALOGUE.trackers} >= REQUIRED_IDS
-    assert all("FACTS" in spec.source for spec in CATALOGUE.trackers)
+    cited = re.compile(r"FACTS|\[(?:official|observed)")
+    assert all(cited.search(spec.source) for spec in CATALOGUE.trackers)
 
 
 @pytest.mark.parametrize(
@@ -42,6 +44,9 @@ def test_catalogue_holds_every_required_id_with_a_source() -> None:
         ({"dom": [{"attribute": "data-x"}]}, "tag"),
         ({"url": [], "script": [], "dom": []}, "at least one"),
         ({"colour": "blue"}, "unknown keys"),
+        ({"ids": [{"from": "script", "pattern": "'(\\w+)'", "decode": "base64"}]}, "inner"),
+        ({"ids": [{"from": "script", "pattern": "'(\\w+)'", "inner": "id=(\\w+)"}]}, "base64"),
+        ({"ids": [{"from": "url", "pattern": "id=(\\w+)", "if_url": "x"}]}, "attribute ids"),
     ],
 )
 def test_broken_entry_is_refused(change: dict[str, Any], message: str) -> None:
