@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
+from crawler.limits import BadSetting
 from crawler.net.resolver import static_address
 from crawler.render.config import host_resolver_rules, launch_args
-from crawler.limits import BadSetting
 from crawler.render.gate import NOT_DOWNLOADED, PRIVATE_ADDRESS, RequestGate, leaf_mode
 
 HOSTS = {"www.gemeinde.test": "127.0.0.1", "*.cdn.test": "127.0.0.1", "weg.test": ""}
