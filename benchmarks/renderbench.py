@@ -104,13 +104,14 @@ def _stat(pid: int) -> tuple[int, int, float] | None:
 
 
 def _kind(pid: int) -> str:
+    """By the executable, not the name: Chromium starts some helpers as ``/proc/self/exe``."""
     try:
-        command = Path(f"/proc/{pid}/comm").read_text().strip()
+        executable = Path(os.readlink(f"/proc/{pid}/exe")).name
     except OSError:
         return "workers"
-    if command.startswith("chrom"):  # chromium, chrome_crashpad...
+    if executable.startswith("chrom"):  # chromium, chrome_crashpad_handler
         return "chromium"
-    return "driver" if command.startswith("node") else "workers"  # node-MainThread
+    return "driver" if executable == "node" else "workers"
 
 
 def _pss_mb(pid: int) -> float:
@@ -319,22 +320,24 @@ def measure(
     )
 
 
-def sides(leaves: bool) -> list[tuple[str, str, str]]:
+def sides(leaves: bool, plain: bool = True) -> list[tuple[str, str, str]]:
     """(side, label, leaf mode) of each run in a round, in the order they alternate."""
-    runs = [(GOVSOCIAL, "govsocial", LEAVES_SKIP), (PLAYWRIGHT, "plain Playwright", LEAVES_SKIP)]
+    runs = [(GOVSOCIAL, "govsocial", LEAVES_SKIP)]
+    if plain:
+        runs.append((PLAYWRIGHT, "plain Playwright", LEAVES_SKIP))
     if leaves:
         runs.append((GOVSOCIAL, "govsocial, leaves downloaded", LEAVES_DOWNLOAD))
     return runs
 
 
 def compare(
-    shape: WebShape, run: RenderRun, folder: Path, rounds: int, leaves: bool
+    shape: WebShape, run: RenderRun, folder: Path, rounds: int, leaves: bool, plain: bool = True
 ) -> Iterator[RenderResult]:
     """Alternate govsocial and the Playwright loop (and govsocial downloading its leaves) over
     the same homepages, ``rounds`` times; each result as it comes."""
     with injected_web(shape) as (port, hosts):
         for number in range(1, rounds + 1):
-            for side, label, leaf_mode in sides(leaves):
+            for side, label, leaf_mode in sides(leaves, plain):
                 place = folder / f"round-{number}-{side}-{leaf_mode}"
                 setting = replace(run, leaves=leaf_mode)
                 yield measure(side, label, shape, setting, place, port, hosts)

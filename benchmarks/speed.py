@@ -238,8 +238,11 @@ def run_render(args: argparse.Namespace) -> None:
             images=args.images,
             image_kb=args.image_kb,
         )
-        per_round = len(renderbench.sides(args.leaves))
-        runs = renderbench.compare(shape, run, OUT / f"render-{bodies}", args.rounds, args.leaves)
+        per_round = len(renderbench.sides(args.leaves, not args.govsocial_only))
+        folder = OUT / f"render-{bodies}"
+        runs = renderbench.compare(
+            shape, run, folder, args.rounds, args.leaves, not args.govsocial_only
+        )
         for number, result in enumerate(runs):
             results.append((bodies, result))
             print(
@@ -262,11 +265,14 @@ def _render_summary(results: list[tuple[int, renderbench.RenderResult]]) -> None
         for size, result in results:
             if size == bodies:
                 by_label.setdefault(result.label, []).append(result)
-        ours, plain = by_label["govsocial"], by_label["plain Playwright"]
-        ratios = ", ".join(
-            f"{a.pages_per_s / b.pages_per_s:.2f}" for a, b in zip(ours, plain, strict=True)
-        )
-        print(f"- {bodies} homepages: govsocial / plain Playwright pages per second: **{ratios}**")
+        ours, plain = by_label["govsocial"], by_label.get("plain Playwright", [])
+        if plain:
+            ratios = ", ".join(
+                f"{a.pages_per_s / b.pages_per_s:.2f}" for a, b in zip(ours, plain, strict=True)
+            )
+            print(
+                f"- {bodies} homepages: govsocial / plain Playwright pages per second: **{ratios}**"
+            )
         downloaded = by_label.get("govsocial, leaves downloaded", [])
         for skip, download in zip(ours, downloaded, strict=True):
             assert skip.findings is not None
@@ -372,6 +378,9 @@ def parser() -> argparse.ArgumentParser:
         "--leaves",
         action="store_true",
         help="also run govsocial with GOVSOCIAL_RENDER_LEAVES=download and compare findings",
+    )
+    render.add_argument(
+        "--govsocial-only", action="store_true", help="no plain Playwright runs (memory at size)"
     )
     render.add_argument("--images", type=int, default=20, help="teaser images per homepage")
     render.add_argument("--image-kb", type=int, default=16)
