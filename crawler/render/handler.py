@@ -95,6 +95,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         self.rendered_since_launch = 0
         self.rendering = 0
         self.idle = asyncio.Condition()
+        self.restarting = asyncio.Lock()
         self.closing: set[asyncio.Future[None]] = set()
         crawler.signals.connect(self.close_body_context, signal=body_done)
 
@@ -197,12 +198,13 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
 
     async def _maybe_restart_browser(self) -> None:
         """A fresh browser every ``GOVSOCIAL_RENDER_RESTART_PAGES`` pages keeps memory flat;
-        the old one goes once no page renders in it."""
-        if self.rendered_since_launch < self.restart_after or not hasattr(self, "browser"):
-            return
-        async with self.idle:
-            await self.idle.wait_for(lambda: self.rendering == 0)
-        if self.rendered_since_launch >= self.restart_after:
+        the old one goes once no page renders in it. A page that comes while it closes waits
+        for the close (before, it opened its context in the closing browser and failed)."""
+        async with self.restarting:
+            if self.rendered_since_launch < self.restart_after or not hasattr(self, "browser"):
+                return
+            async with self.idle:
+                await self.idle.wait_for(lambda: self.rendering == 0)
             await self._close_browser()
 
     async def _close_browser(self) -> None:
