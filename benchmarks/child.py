@@ -1,9 +1,10 @@
 """One measured crawl in its own process (Twisted's reactor starts once per process).
 
 ``python -m benchmarks.child SPEC.json`` runs govsocial's crawl (``run_crawl``, the code behind
-``govsocial crawl``) or the baseline spider, then writes wall time, CPU time and peak RSS of
-this process and of its analysis workers, and the most files it held open, to the spec's
-``result`` file. Scrapy's own stats go to the spec's ``stats`` file.
+``govsocial crawl``), the baseline spider or the plain Playwright loop, then writes wall time,
+CPU time and peak RSS of this process and of its analysis workers, and the most files it held
+open, to the spec's ``result`` file. Scrapy's own stats (the loop's counts) go to the spec's
+``stats`` file.
 """
 
 from __future__ import annotations
@@ -81,9 +82,14 @@ def main() -> None:
     started = time.perf_counter()
     # Imported here, not at the top: analysis workers import this module again when they start
     # (spawn), and with Scrapy at the top each would weigh 110 MB instead of the CLI's 48 MB.
-    from benchmarks import crawlers  # noqa: PLC0415
+    if spec["mode"] == "playwright":
+        from benchmarks import plainbrowser  # noqa: PLC0415
 
-    {"govsocial": crawlers.run_govsocial, "baseline": crawlers.run_baseline}[spec["mode"]](spec)
+        plainbrowser.run(spec)
+    else:
+        from benchmarks import crawlers  # noqa: PLC0415
+
+        {"govsocial": crawlers.run_govsocial, "baseline": crawlers.run_baseline}[spec["mode"]](spec)
     wall = time.perf_counter() - started
     stop.set()
     watcher.join()

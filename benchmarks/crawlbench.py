@@ -67,6 +67,7 @@ class Served:
 
     process: subprocess.Popen[str]
     port: int
+    tls_port: int = 0  # the vendors' HTTPS port of an injected web
 
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far (user + system)."""
@@ -79,12 +80,17 @@ def serve(shape: WebShape, latency_ms: float = 0.0) -> Iterator[Served]:
     """Run the synthetic web's server in a subprocess for the duration of the block."""
     command = [sys.executable, "-m", "benchmarks.server", "--bodies", str(shape.bodies)]
     command += ["--page-kb", str(shape.page_kb), "--variants", str(shape.variants)]
-    command += ["--latency-ms", str(latency_ms)]
+    command += ["--latency-ms", str(latency_ms), "--image-kb", str(shape.image_kb)]
+    if shape.images is not None:
+        command += ["--images", str(shape.images)]
+    if shape.injected:
+        command.append("--injected")
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         port = int(process.stdout.readline())
+        tls_port = int(process.stdout.readline()) if shape.injected else 0
         try:
-            yield Served(process, port)
+            yield Served(process, port, tls_port)
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -124,8 +130,9 @@ class CrawlResult:
         return self.pages / self.elapsed_s if self.elapsed_s else 0.0
 
 
-def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> CrawlResult:
-    """Run one crawl in a subprocess and collect its figures."""
+def child_command(mode: str, spec: dict[str, Any], folder: Path) -> tuple[dict, list[str]]:
+    """The spec completed with its mode and output files, written to ``folder``, and the
+    command that runs it in ``benchmarks.child``."""
     spec = {
         **spec,
         "mode": mode,
@@ -134,8 +141,14 @@ def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> 
     }
     spec_file = folder / f"{mode}.spec.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    return spec, [sys.executable, "-m", "benchmarks.child", str(spec_file)]
+
+
+def run_child(mode: str, spec: dict[str, Any], folder: Path, served: Served) -> CrawlResult:
+    """Run one crawl in a subprocess and collect its figures."""
+    spec, command = child_command(mode, spec, folder)
     server_before = served.cpu_seconds()
-    subprocess.run([sys.executable, "-m", "benchmarks.child", str(spec_file)], check=True)
+    subprocess.run(command, check=True)
     server_cpu = served.cpu_seconds() - server_before
     stats = json.loads(Path(spec["stats"]).read_text(encoding="utf-8"))
     result = json.loads(Path(spec["result"]).read_text(encoding="utf-8"))

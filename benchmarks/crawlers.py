@@ -29,6 +29,8 @@ def run_govsocial(spec: dict[str, Any]) -> None:
         overrides=overrides,
         hosts=spec["hosts"],
         progress=False,
+        render=spec.get("render", "none"),
+        chromium=spec.get("chromium"),
     )
     run_crawl(options)
 

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import crawlbench, dbbench, detectbench, instructions
+from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench
 from benchmarks.synthweb import WebShape
+from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES
 
 OUT = Path(__file__).parent / "out"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -214,6 +215,78 @@ def run_memory(args: argparse.Namespace) -> None:
         )
 
 
+def run_render(args: argparse.Namespace) -> None:
+    """govsocial's rendered tier against a plain Playwright loop, alternating, per size."""
+    run = renderbench.RenderRun(
+        pages_at_once=args.pages_at_once,
+        idle_timeout=args.idle_timeout,
+        robots=not args.no_robots,
+        analysis_workers=args.workers,
+    )
+    print(
+        "| homepages | round | run | rendered (failed) | s | pages/s | CPU s: process + driver"
+        " + Chromium + workers | CPU s per page | Chromium PSS MB peak / end |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    results: list[tuple[int, renderbench.RenderResult]] = []
+    for bodies in args.sizes:
+        shape = WebShape(
+            bodies=bodies,
+            page_kb=args.page_kb,
+            variants=args.variants,
+            injected=True,
+            images=args.images,
+            image_kb=args.image_kb,
+        )
+        per_round = len(renderbench.sides(args.leaves, not args.govsocial_only))
+        folder = OUT / f"render-{bodies}"
+        runs = renderbench.compare(
+            shape, run, folder, args.rounds, args.leaves, not args.govsocial_only
+        )
+        for number, result in enumerate(runs):
+            results.append((bodies, result))
+            print(
+                f"| {bodies} | {number // per_round + 1} | {result.label} | {result.pages} "
+                f"({result.failed}) | {result.elapsed_s:.1f} | {result.pages_per_s:.2f} | "
+                f"{result.process_cpu_s:.1f} + {result.driver_cpu_s:.1f} + "
+                f"{result.chromium_cpu_s:.1f} + {result.workers_cpu_s:.1f} | "
+                f"{result.cpu_s / max(result.pages, 1):.2f} | "
+                f"{result.pss_peak_mb:.0f} / {result.pss_end_mb:.0f} |",
+                flush=True,
+            )
+    _render_summary(results)
+
+
+def _render_summary(results: list[tuple[int, renderbench.RenderResult]]) -> None:
+    """Ratios per size, and whether downloading leaves changed any finding."""
+    print()
+    for bodies in dict.fromkeys(size for size, _ in results):
+        by_label: dict[str, list[renderbench.RenderResult]] = {}
+        for size, result in results:
+            if size == bodies:
+                by_label.setdefault(result.label, []).append(result)
+        ours, plain = by_label["govsocial"], by_label.get("plain Playwright", [])
+        if plain:
+            ratios = ", ".join(
+                f"{a.pages_per_s / b.pages_per_s:.2f}" for a, b in zip(ours, plain, strict=True)
+            )
+            print(
+                f"- {bodies} homepages: govsocial / plain Playwright pages per second: **{ratios}**"
+            )
+        downloaded = by_label.get("govsocial, leaves downloaded", [])
+        for skip, download in zip(ours, downloaded, strict=bool(downloaded)):
+            assert skip.findings is not None
+            same = skip.findings == download.findings
+            print(
+                f"- {bodies} homepages, leaves skipped / downloaded: pages per second "
+                f"{skip.pages_per_s:.2f} / {download.pages_per_s:.2f}; findings identical: "
+                f"**{'yes' if same else 'NO'}** ({len(skip.findings.trackers)} rendered trackers, "
+                f"{len(skip.findings.cookies)} cookies, {len(skip.findings.third_party_hosts)} "
+                f"body x third-party host pairs; {skip.not_downloaded} requests recorded and "
+                "not downloaded)"
+            )
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
@@ -228,12 +301,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--page-kb", type=int, default=page_kb)
         command.add_argument("--variants", type=int, default=20)
 
-    def crawl_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--concurrency", type=int, default=32)
-        command.add_argument("--per-domain", type=int, default=2)
-        command.add_argument("--max-pages", type=int, default=10)
-        command.add_argument("--latency-ms", type=float, default=0.0)
-        command.add_argument("--delay", type=float, default=0.0, help="DOWNLOAD_DELAY")
+    def robots_and_workers(command: argparse.ArgumentParser) -> None:
         command.add_argument("--no-robots", action="store_true")
         command.add_argument(
             "--workers",
@@ -241,6 +309,14 @@ def parser() -> argparse.ArgumentParser:
             default=None,
             help="GOVSOCIAL_ANALYSIS_WORKERS for govsocial (default: its own default)",
         )
+
+    def crawl_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--concurrency", type=int, default=32)
+        command.add_argument("--per-domain", type=int, default=2)
+        command.add_argument("--max-pages", type=int, default=10)
+        command.add_argument("--latency-ms", type=float, default=0.0)
+        command.add_argument("--delay", type=float, default=0.0, help="DOWNLOAD_DELAY")
+        robots_and_workers(command)
         command.add_argument(
             "--max-open-bodies",
             type=int,
@@ -291,6 +367,34 @@ def parser() -> argparse.ArgumentParser:
     crawl_options(memory)
     memory.add_argument("--sizes", type=_sizes, default=[500, 2000, 8000])
     memory.set_defaults(run=run_memory)
+
+    render = commands.add_parser(
+        "render", help="rendered homepages: govsocial --render homepage vs plain Playwright"
+    )
+    web(render, 0, 100)
+    render.add_argument("--sizes", type=_sizes, default=[100], help="homepages per run")
+    render.add_argument("--rounds", type=int, default=2, help="alternations of the two sides")
+    render.add_argument(
+        "--leaves",
+        action="store_true",
+        help="also run govsocial with GOVSOCIAL_RENDER_LEAVES=download and compare findings",
+    )
+    render.add_argument(
+        "--govsocial-only", action="store_true", help="no plain Playwright runs (memory at size)"
+    )
+    render.add_argument("--images", type=int, default=20, help="teaser images per homepage")
+    render.add_argument("--image-kb", type=int, default=16)
+    render.add_argument(
+        "--pages-at-once", type=int, default=DEFAULT_RENDER_PAGES, help="GOVSOCIAL_RENDER_PAGES"
+    )
+    render.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        help="GOVSOCIAL_RENDER_IDLE_TIMEOUT: the cap on waiting for network idle",
+    )
+    robots_and_workers(render)
+    render.set_defaults(run=run_render)
     return main
 
 

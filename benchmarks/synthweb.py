@@ -6,14 +6,24 @@ and 2 links per KB, a few scripts, inline CSS/JS), with a seeded mix of account 
 trackers. Bodies share ``variants`` pre-rendered sites (body ``i`` serves variant ``i % variants``),
 so a web of 11,000 bodies costs the memory of a few dozen sites; links are relative, so the same
 bytes are valid on every host.
+
+For the rendered tier (``injected``), homepages also carry what only a browser sees: a tag
+manager's loader whose container injects the Meta pixel (loader -> gtm.js -> fbevents.js -> the
+pixel image, none of it in the markup but the loader), a third-party pixel in the markup
+(LinkedIn's), and first-party teaser images, served as real PNGs. The vendors' own host names are
+answered over HTTPS by the loopback server (:data:`VENDOR_HOSTS`).
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.render.server import GIF, META_PIXEL, PIXEL_ID, gtm_loader
 
 # Pages an account-seeking crawler prefers (linkrank scores them high), then pages it avoids.
 ACCOUNT_PAGES = (
@@ -74,6 +84,17 @@ EMBED_MIX = (
     (0.20, '<iframe src="https://www.google.com/maps/embed?pb=bench{n}" width="600"></iframe>'),
     (0.10, '<div class="shariff" data-services="[&quot;facebook&quot;,&quot;mail&quot;]"></div>'),
 )
+# What only a browser sees, by share of homepages when the web is ``injected``.
+TAG_MANAGER = "www.googletagmanager.com"
+LINKEDIN_PIXEL = "px.ads.linkedin.com"
+INJECTED_HEAD = ((0.6, f"<script>{gtm_loader(f'https://{TAG_MANAGER}')}</script>"),)
+INJECTED_BODY = (
+    (
+        0.4,
+        f'<img src="https://{LINKEDIN_PIXEL}/collect/?pid=77{{n:04d}}&fmt=gif" width="1" height="1"'
+        ' alt="" style="display:none">',
+    ),
+)
 WORDS = (
     "Gemeinde Rathaus Bürger Satzung Sitzung Gemeinderat Bekanntmachung Bauamt Ortsteil Kita "
     "Schule Feuerwehr Abfall Termine Verein Kultur Sport Jugend Senioren Haushalt Bebauungsplan "
@@ -86,6 +107,36 @@ WORDS = (
 HOST_ZONE = "de"
 
 
+def _vendor_script(body: str) -> tuple[str, bytes]:
+    return "application/javascript", body.encode()
+
+
+def _vendor_pixel(cookie: str) -> tuple[str, bytes, str]:
+    return "image/gif", GIF, cookie
+
+
+# The vendors' answers by host and path: the tag manager's container injects the Meta pixel, as
+# one configured for it does; fbevents.js fires the pixel image; each pixel sets its cookie (the
+# Meta one without SameSite=None, which Chromium refuses in a third-party context).
+VENDOR_SCRIPTS: dict[tuple[str, str], tuple[str, bytes]] = {
+    (TAG_MANAGER, "/gtm.js"): _vendor_script(
+        META_PIXEL.replace("{origin_fb}", "https://connect.facebook.net")
+    ),
+    (TAG_MANAGER, "/gtag/js"): _vendor_script("window.dataLayer = window.dataLayer || [];"),
+    ("connect.facebook.net", "/en_US/fbevents.js"): _vendor_script(
+        "(function(){var i=new Image();i.src="
+        f"'https://www.facebook.com/tr/?id={PIXEL_ID}&ev=PageView&noscript=1';}})();"
+    ),
+}
+VENDOR_PIXELS: dict[tuple[str, str], tuple[str, bytes, str]] = {
+    ("www.facebook.com", "/tr/"): _vendor_pixel("fr=0bench; Path=/; Max-Age=7776000"),
+    (LINKEDIN_PIXEL, "/collect/"): _vendor_pixel(
+        "lidc=bench; Path=/; Max-Age=86400; SameSite=None; Secure"
+    ),
+}
+VENDOR_HOSTS = tuple(sorted({host for host, _ in (*VENDOR_SCRIPTS, *VENDOR_PIXELS)}))
+
+
 @dataclass(frozen=True, slots=True)
 class WebShape:
     """What a synthetic web looks like: how many bodies, pages and bytes."""
@@ -94,6 +145,9 @@ class WebShape:
     page_kb: int = 100
     variants: int = 20
     seed: int = 7
+    injected: bool = False  # homepages carry what only a browser sees (module docstring)
+    images: int | None = None  # teasers with an image, at most (None: every one)
+    image_kb: int = 16  # each first-party image, as the server sends it
 
     def host(self, index: int) -> str:
         """The host name of body ``index``."""
@@ -105,6 +159,11 @@ class WebShape:
         One wildcard entry, not one per body: the crawl's memory must not grow with the map.
         """
         return {f"*.{HOST_ZONE}": address}
+
+    def vendor_host_map(self, address: str, port: int) -> dict[str, str]:
+        """``GOVSOCIAL_HOSTS`` entries sending the vendors' names to ``address:port`` (a port the
+        browser alone uses: the crawl itself never fetches a vendor)."""
+        return dict.fromkeys(VENDOR_HOSTS, f"{address}:{port}")
 
     def variant_of(self, index: int) -> int:
         """Which pre-rendered site body ``index`` serves."""
@@ -136,7 +195,11 @@ def page_paths() -> list[str]:
 
 
 def _pick(rng: random.Random, mix: tuple[tuple[float, str], ...], **values: object) -> list[str]:
-    return [snippet.format(**values) for share, snippet in mix if rng.random() < share]
+    return [
+        snippet.format(**values) if values else snippet
+        for share, snippet in mix
+        if rng.random() < share
+    ]
 
 
 def _navigation() -> str:
@@ -147,13 +210,17 @@ def _navigation() -> str:
     return f'<nav class="main-nav" id="navigation"><ul class="nav__list">{items}</ul></nav>'
 
 
-def _teaser(rng: random.Random, k: int) -> str:
+def _teaser(rng: random.Random, k: int, image: bool = True) -> str:
     words = " ".join(rng.choice(WORDS) for _ in range(40))
     title = " ".join(rng.choice(WORDS) for _ in range(5))
     news = f"/aktuelles/meldung-{k % NEWS_PAGES}/"
+    picture = (
+        f'<img src="/fileadmin/bilder/teaser-{k}.jpg" alt="{title}" width="320" height="180">'
+        if image
+        else ""
+    )
     return (
-        f'<div class="teaser teaser--news"><a class="teaser__image" href="{news}">'
-        f'<img src="/fileadmin/bilder/teaser-{k}.jpg" alt="{title}" width="320" height="180"></a>'
+        f'<div class="teaser teaser--news"><a class="teaser__image" href="{news}">{picture}</a>'
         f'<div class="teaser__body"><h3 class="teaser__title"><a href="{news}">{title}</a></h3>'
         f'<p class="teaser__text">{words}</p><span class="teaser__date">{1 + k % 28:02d}.03.2024'
         f"</span></div></div>\n"
@@ -178,6 +245,10 @@ def render_page(shape: WebShape, variant: int, path: str) -> bytes:
     head = "".join(_pick(site, TRACKER_MIX, host=host, n=variant))
     accounts = "".join(_pick(site, ACCOUNT_MIX, handle=handle, host=host))
     embeds = "".join(_pick(site, EMBED_MIX, n=variant))
+    if shape.injected and path == "/":
+        injected = random.Random(f"{shape.seed}:injected:{variant}")
+        head += "".join(_pick(injected, INJECTED_HEAD))
+        embeds += "".join(_pick(injected, INJECTED_BODY, n=variant))
     page = random.Random(f"{shape.seed}:{variant}:{path}")
     title = "Startseite" if path == "/" else path.strip("/").split("/")[-1].title()
     opening = (
@@ -200,7 +271,8 @@ def render_page(shape: WebShape, variant: int, path: str) -> bytes:
     teasers: list[str] = []
     filled = 0
     while filled < target:
-        teasers.append(_teaser(page, len(teasers)))
+        k = len(teasers)
+        teasers.append(_teaser(page, k, shape.images is None or k < shape.images))
         filled += len(teasers[-1])
     return (opening + "".join(teasers) + closing).encode("utf-8")
 
@@ -208,3 +280,25 @@ def render_page(shape: WebShape, variant: int, path: str) -> bytes:
 def render_site(shape: WebShape, variant: int) -> dict[str, bytes]:
     """Every page of one variant site, by path."""
     return {path: render_page(shape, variant, path) for path in page_paths()}
+
+
+def png(kb: int, seed: int = 7) -> bytes:
+    """A valid 320 x 180 grey PNG of about ``kb`` KB: noise rows (which do not compress), then
+    blank ones, so the browser has real bytes to fetch and decode."""
+    width, height = 320, 180
+    noisy = min(height, kb * 1024 // (width + 1))
+    rng = random.Random(seed)
+    rows = [bytes([0]) + rng.randbytes(width) for _ in range(noisy)]
+    rows += [bytes(width + 1)] * (height - noisy)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )

@@ -21,6 +21,7 @@ RENDER_IDLE_SETTING = "GOVSOCIAL_RENDER_IDLE_TIMEOUT"  # seconds of waiting for 
 RENDER_LOAD_SETTING = "GOVSOCIAL_RENDER_LOAD_TIMEOUT"  # seconds for the load event
 RENDER_RESTART_SETTING = "GOVSOCIAL_RENDER_RESTART_PAGES"  # pages before a fresh browser
 CHROMIUM_SETTING = "GOVSOCIAL_CHROMIUM"  # the browser's executable
+RENDER_LEAVES_SETTING = "GOVSOCIAL_RENDER_LEAVES"  # first-party leaves: skip or download
 
 # Meta keys shared by the spider and the rendering download handler.
 RENDER_META = "render"  # the PageRender of a rendered response

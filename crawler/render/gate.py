@@ -9,7 +9,8 @@ reach into the operator's network, whatever the flag says of the crawled sites.
 
 Leaf resources (images, media, fonts) of the page's own site are recorded as requested and then
 not downloaded: what matters is that the browser asked for them, and third-party leaves (pixels)
-still load so their cookies are seen.
+still load so their cookies are seen. ``GOVSOCIAL_RENDER_LEAVES=download`` lets them load too
+(the findings are the same either way; benchmarks/RESULTS.md compares the two).
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from crawler.detection.domains import registrable_domain
+from crawler.limits import BadSetting
 from crawler.net.guard import LOCAL_NAMES, is_public_address, literal_address
 from crawler.net.resolver import static_address
+from crawler.render.config import RENDER_LEAVES_SETTING
 
 PRIVATE_ADDRESS = "private_address"
 NOT_DOWNLOADED = "not_downloaded"
 LEAF_TYPES = frozenset({"image", "media", "font"})
+LEAVES_SKIP, LEAVES_DOWNLOAD = "skip", "download"
+LEAF_MODES = (LEAVES_SKIP, LEAVES_DOWNLOAD)
 NO_NETWORK_SCHEMES = ("data", "blob", "about", "chrome-extension")
 LOOKUP_TIMEOUT = 10.0
 LOOKUPS_KEPT = 2048
@@ -35,9 +40,12 @@ LOOKUPS_KEPT = 2048
 class RequestGate:
     """Decides, per browser request, whether it goes out; remembers why it did not."""
 
-    def __init__(self, hosts: Mapping[str, str], allow_private: bool) -> None:
+    def __init__(
+        self, hosts: Mapping[str, str], allow_private: bool, leaves: str = LEAVES_SKIP
+    ) -> None:
         self.hosts = {name.lower(): address for name, address in hosts.items()}
         self.allow_private = allow_private
+        self.skip_leaves = leaf_mode(leaves) == LEAVES_SKIP
         self._public: OrderedDict[str, bool] = OrderedDict()
 
     async def refusal(self, url: str, resource_type: str, page_url: str) -> str | None:
@@ -49,7 +57,7 @@ class RequestGate:
         page_host = (urlsplit(page_url).hostname or "").lower().rstrip(".")
         if not await self._may_reach(host, page_host):
             return PRIVATE_ADDRESS
-        if resource_type in LEAF_TYPES and _same_site(host, page_host):
+        if self.skip_leaves and resource_type in LEAF_TYPES and _same_site(host, page_host):
             return NOT_DOWNLOADED
         return None
 
@@ -87,6 +95,16 @@ class RequestGate:
         if len(self._public) > LOOKUPS_KEPT:
             self._public.popitem(last=False)
         return public
+
+
+def leaf_mode(value: object) -> str:
+    """``GOVSOCIAL_RENDER_LEAVES`` checked: ``skip`` (the default) or ``download``."""
+    mode = LEAVES_SKIP if value in (None, "") else str(value).strip().lower()
+    if mode not in LEAF_MODES:
+        raise BadSetting(
+            f"{RENDER_LEAVES_SETTING} must be one of {', '.join(LEAF_MODES)}, not {value!r}"
+        )
+    return mode
 
 
 def _same_site(host: str, page_host: str) -> bool:

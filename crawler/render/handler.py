@@ -39,13 +39,14 @@ from crawler.render.config import (
     DEFAULT_RESTART_PAGES,
     RENDER_IDLE_SETTING,
     RENDER_LAST_META,
+    RENDER_LEAVES_SETTING,
     RENDER_LOAD_SETTING,
     RENDER_META,
     RENDER_PAGES_SETTING,
     RENDER_RESTART_SETTING,
     body_context,
 )
-from crawler.render.gate import RequestGate
+from crawler.render.gate import LEAVES_SKIP, RequestGate
 from crawler.render.observe import CONTEXT_KWARGS, PageLog
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,9 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         self.renderer = self._renderers.setdefault(crawler, self)
         settings = crawler.settings
         self.gate = RequestGate(
-            settings.getdict(HOSTS_SETTING), settings.getbool(ALLOW_PRIVATE_SETTING)
+            settings.getdict(HOSTS_SETTING),
+            settings.getbool(ALLOW_PRIVATE_SETTING),
+            settings.get(RENDER_LEAVES_SETTING) or LEAVES_SKIP,
         )
         # scrapy-playwright asks this of every request a page makes, before it goes out.
         self.abort_request = self._refuse

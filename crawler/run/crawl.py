@@ -33,10 +33,12 @@ from crawler.pipelines.storage import (
 from crawler.render.config import (
     CHROMIUM_SETTING,
     DEFAULT_LOAD_TIMEOUT,
+    RENDER_LEAVES_SETTING,
     RENDER_LOAD_SETTING,
     RENDER_SETTING,
     render_settings,
 )
+from crawler.render.gate import leaf_mode
 from crawler.run.bodies import count_remaining, remaining_homepages
 from crawler.run.lifecycle import (
     SEED_COLUMNS_SETTING,
@@ -78,6 +80,7 @@ RECORDED_SETTINGS = (
     SEED_COLUMNS_SETTING,
     SKIP_MISSING_URLS_SETTING,
     RENDER_SETTING,
+    RENDER_LEAVES_SETTING,
 )
 
 
@@ -145,6 +148,7 @@ def check_settings(settings: Settings) -> None:
     """Raise :class:`BadSetting` for a govsocial setting the crawl would fail on later."""
     analysis_workers(settings)
     max_open_bodies(settings)
+    leaf_mode(settings.get(RENDER_LEAVES_SETTING))
 
 
 def recorded(settings: Settings) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import http.client
+import ssl
 from pathlib import Path
 
 import pytest
 
-from benchmarks import crawlbench, dbbench, detectbench, instructions
+from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench
 from benchmarks.speed import main
 from benchmarks.synthweb import WebShape, page_paths, render_page
 
@@ -92,3 +93,41 @@ def test_counting_without_valgrind_says_what_is_missing(
     monkeypatch.setattr(instructions.shutil, "which", lambda _: None)
     with pytest.raises(RuntimeError, match="valgrind is not installed"):
         instructions.count("parse", _tiny_corpus(tmp_path / "corpus"))
+
+
+def test_the_injected_web_serves_images_and_vendors_over_tls() -> None:
+    shape = WebShape(bodies=3, page_kb=8, variants=2, injected=True, images=2, image_kb=4)
+    with crawlbench.serve(shape) as served:
+        status, image = fetch(served.port, shape.host(1), "/fileadmin/bilder/teaser-0.jpg")
+        assert (status, image[:4]) == (200, b"\x89PNG")
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        connection = http.client.HTTPSConnection("127.0.0.1", served.tls_port, context=context)
+        connection.request("GET", "/tr/?id=1", headers={"Host": "www.facebook.com"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Set-Cookie")) == (
+            200,
+            "fr=0bench; Path=/; Max-Age=7776000",
+        )
+        connection.close()
+
+
+@pytest.mark.render
+def test_render_benchmark_renders_every_homepage_on_both_sides(tmp_path: Path) -> None:
+    shape = WebShape(bodies=3, page_kb=8, variants=3, injected=True, images=2)
+    run = renderbench.RenderRun(idle_timeout=1, analysis_workers=0)
+    results = list(renderbench.compare(shape, run, tmp_path, rounds=1, leaves=True))
+    assert [result.label for result in results] == [
+        "govsocial",
+        "plain Playwright",
+        "govsocial, leaves downloaded",
+    ]
+    assert [(result.pages, result.failed) for result in results] == [(3, 0)] * 3
+    skipped, plain, downloaded = results
+    assert skipped.findings == downloaded.findings
+    assert skipped.findings is not None
+    assert skipped.findings.trackers
+    assert skipped.not_downloaded > 0
+    assert downloaded.not_downloaded == 0
+    assert plain.pss_peak_mb > 0
+    assert plain.chromium_cpu_s > 0

@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
+from crawler.limits import BadSetting
 from crawler.net.resolver import static_address
 from crawler.render.config import host_resolver_rules, launch_args
-from crawler.render.gate import NOT_DOWNLOADED, PRIVATE_ADDRESS, RequestGate
+from crawler.render.gate import NOT_DOWNLOADED, PRIVATE_ADDRESS, RequestGate, leaf_mode
 
 HOSTS = {"www.gemeinde.test": "127.0.0.1", "*.cdn.test": "127.0.0.1", "weg.test": ""}
 PAGE = "http://www.gemeinde.test:8080/"
@@ -51,6 +52,19 @@ def test_public_addresses_pass() -> None:
 def test_first_party_leaves_are_recorded_but_not_downloaded(resource_type: str) -> None:
     gate = RequestGate(HOSTS, allow_private=True)
     assert refusal(gate, "http://www.gemeinde.test:8080/logo.png", resource_type) == NOT_DOWNLOADED
+
+
+@pytest.mark.parametrize("resource_type", ["image", "media", "font"])
+def test_first_party_leaves_download_when_asked(resource_type: str) -> None:
+    gate = RequestGate(HOSTS, allow_private=True, leaves="download")
+    assert refusal(gate, "http://www.gemeinde.test:8080/logo.png", resource_type) is None
+
+
+def test_a_leaf_mode_is_skip_download_or_refused() -> None:
+    assert leaf_mode(None) == leaf_mode("") == "skip"
+    assert leaf_mode(" Download ") == "download"
+    with pytest.raises(BadSetting, match="GOVSOCIAL_RENDER_LEAVES must be one of skip, download"):
+        leaf_mode("some")
 
 
 def test_third_party_leaves_and_first_party_scripts_load() -> None:

@@ -353,3 +353,15 @@ def test_a_fresh_browser_every_few_pages_keeps_every_render(
     engine = engine_for(db_url)
     assert rows(engine, "SELECT COUNT(*), COUNT(error) FROM rendered_pages") == [(5, 0)]
     assert "facebook-pixel" in trackers(engine, "chain")
+
+
+def test_a_fresh_browser_fails_no_page_of_those_waiting_for_it(
+    render_web: RenderWeb, tmp_path: Path
+) -> None:
+    # Two pages at once and a fresh browser after every page: each restart has a page waiting.
+    labels = ("chain", "cookies", "gated", "leaky", "rude", "ssrf")
+    extra = ("-s", "GOVSOCIAL_RENDER_RESTART_PAGES=1", "-s", "GOVSOCIAL_RENDER_PAGES=2")
+    engine = make_engine(crawl(render_web, tmp_path, *labels, extra=extra))
+    errors = {label: render_error(engine, label) for label in labels}
+    engine.dispose()
+    assert errors == dict.fromkeys(labels)
