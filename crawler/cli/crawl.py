@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import DBAPIError
 
-from crawler.cli.options import db_option, filter_list_option, load_filter_lists
+from crawler.cli.options import (
+    db_option,
+    filter_list_option,
+    load_filter_lists,
+    log_file_option,
+    quiet_option,
+)
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
 from crawler.render.config import RENDER_MODES
@@ -131,7 +137,8 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
 )
 @filter_list_option
-@click.option("--quiet", is_flag=True, help="No live progress display.")
+@quiet_option
+@log_file_option
 def crawl(
     seeds_path: Path | None,
     resume: int | None,
@@ -144,6 +151,7 @@ def crawl(
     overrides: tuple[str, ...],
     filter_list_paths: tuple[Path, ...],
     quiet: bool,
+    log_file: str | None,
 ) -> None:
     """Crawl the bodies of a seed list and store what they link to and load, as a new run.
 
@@ -160,7 +168,7 @@ def crawl(
         allow_private=allow_private,
         overrides=parse_overrides(overrides),
         progress=not quiet,
-        log_level="WARNING" if not quiet else None,
+        log_file=log_file,
         filter_lists=list(filter_list_paths),
         resume=resume,
         seed_columns=source.columns,
@@ -176,7 +184,7 @@ def crawl(
     except DBAPIError as error:
         message = f"database {describe(url)} is not usable: {error.orig}"
         raise click.ClickException(message) from None
-    print_summary(run, url)
+    print_summary(run, url, one_line=quiet)
     if run.status == FAILED:
         raise SystemExit(1)
     if run.status == INTERRUPTED:

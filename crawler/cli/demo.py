@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option
+from crawler.cli.options import db_option, log_file_option, quiet_option
 from crawler.cli.summary import print_summary
 from crawler.demo.server import SitesServer
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
@@ -28,8 +28,9 @@ DEMO_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "RETRY_
     show_default=True,
     help="Folder with seeds.csv, sites.toml and sites/<host>/.",
 )
-@click.option("--quiet", is_flag=True, help="No live progress display.")
-def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
+@quiet_option
+@log_file_option
+def demo(db_url: str | None, sites_dir: Path, quiet: bool, log_file: str | None) -> None:
     """Serve the demo municipalities on 127.0.0.1 and crawl them into the database."""
     try:
         web = LoopbackWeb.from_dir(sites_dir)
@@ -40,10 +41,11 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
     server.start_in_thread()
     try:
         seeds = web.write_seeds(server.server_port, REPO_DATA / "demo-seeds.csv", closed_port())
-        click.echo(
-            f"serving {len(web.hosts())} demo hosts on 127.0.0.1:{server.server_port}, "
-            f"crawling {seeds} ..."
-        )
+        if not quiet:
+            click.echo(
+                f"serving {len(web.hosts())} demo hosts on 127.0.0.1:{server.server_port}, "
+                f"crawling {seeds} ..."
+            )
         run = run_crawl(
             CrawlOptions(
                 seeds=seeds,
@@ -52,12 +54,14 @@ def demo(db_url: str | None, sites_dir: Path, quiet: bool) -> None:
                 overrides=dict(DEMO_SETTINGS),
                 hosts=web.hosts(),
                 progress=not quiet,
-                log_level="WARNING",
+                log_file=log_file,
             )
         )
     finally:
         server.shutdown()
-    print_summary(run, url)
+    print_summary(run, url, one_line=quiet)
+    if quiet:
+        return
     # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
     program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
     click.echo("\nnext steps:")

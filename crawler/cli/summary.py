@@ -25,12 +25,37 @@ def outcome_counts(db_url: str, run_id: int) -> list[tuple[str, int]]:
         engine.dispose()
 
 
-def print_summary(run: CrawlRun, db_url: str) -> None:
-    """Print what a run did and where its data is."""
-    duration = ""
+def _duration(run: CrawlRun) -> str:
     if run.finished_at and run.started_at:
-        duration = f" in {(run.finished_at - run.started_at).total_seconds():.1f} s"
-    click.echo(f"run {run.id}: {run.status}{duration}")
+        return f" in {(run.finished_at - run.started_at).total_seconds():.1f} s"
+    return ""
+
+
+def summary_line(run: CrawlRun, db_url: str) -> str:
+    """The whole summary in one line, for ``--quiet`` runs that cron mails."""
+    outcomes = outcome_counts(db_url, run.id)
+    unreachable = ", ".join(f"{name} {count}" for name, count in outcomes if name != "ok")
+    parts = [
+        f"run {run.id}: {run.status}{_duration(run)}",
+        f"bodies {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
+        + (f" ({unreachable})" if unreachable else ""),
+        f"pages {run.pages_fetched} fetched, {run.errors} failed requests",
+    ]
+    if run.render_mode != "none":
+        parts.append(f"rendered {run.pages_rendered} pages")
+    parts.append(f"findings {run.accounts_found} account links, {run.trackers_found} trackers")
+    if run.message:
+        parts.append(f"note: {run.message}")
+    parts.append(f"database {describe(db_url)}")
+    return "; ".join(parts)
+
+
+def print_summary(run: CrawlRun, db_url: str, one_line: bool = False) -> None:
+    """Print what a run did and where its data is (in one line when ``one_line``)."""
+    if one_line:
+        click.echo(summary_line(run, db_url))
+        return
+    click.echo(f"run {run.id}: {run.status}{_duration(run)}")
     click.echo(
         f"  bodies   {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
     )
