@@ -6,6 +6,7 @@ import click
 from sqlalchemy import func, select
 
 from db.models import BodyVisit, CrawlRun
+from db.queries import crawled_seconds
 from db.session import describe, make_engine, make_sessionmaker
 
 
@@ -26,9 +27,8 @@ def outcome_counts(db_url: str, run_id: int) -> list[tuple[str, int]]:
 
 
 def _duration(run: CrawlRun) -> str:
-    if run.finished_at and run.started_at:
-        return f" in {(run.finished_at - run.started_at).total_seconds():.1f} s"
-    return ""
+    """How long the run crawled, all its starts together (idle time before a resume left out)."""
+    return f" in {crawled_seconds(run):.1f} s" if run.finished_at else ""
 
 
 def summary_line(run: CrawlRun, db_url: str) -> str:
