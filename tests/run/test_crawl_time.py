@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,10 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.run.lifecycle import finish_run, resume_run, start_run
 from crawler.seeds.seedfile import SeedList, read_seeds
-from db.migrate import ensure_current
 from db.models import FINISHED, INTERRUPTED, CrawlRun
 from db.queries import crawled_seconds
-from db.session import make_engine, make_sessionmaker
 from tests.faults.conftest import write_seeds
 
 STARTED = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -31,15 +28,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def sessions(any_db_url: str) -> Iterator[sessionmaker[Session]]:
-    """A migrated database on SQLite and on PostgreSQL."""
-    engine = make_engine(any_db_url)
-    ensure_current(engine, any_db_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture
