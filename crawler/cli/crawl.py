@@ -23,7 +23,16 @@ from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
 from db.session import database_url, describe
 
-EXIT_INTERRUPTED = 130
+# Exit codes an operator can alert on (docs/scheduling.md); click's usage errors exit 2.
+EXIT_FAILED = 1  # the run failed, or nothing could start (bad seeds, settings, database)
+EXIT_LOCKED = 75  # another crawl is running on this database; nothing was done (EX_TEMPFAIL)
+EXIT_INTERRUPTED = 130  # stopped by a signal; resume it with --resume
+
+
+class AnotherCrawlRunning(click.ClickException):
+    """An overlapping start refused: its own exit code, so a scheduler can tell it apart."""
+
+    exit_code = EXIT_LOCKED
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -155,8 +164,9 @@ def crawl(
 ) -> None:
     """Crawl the bodies of a seed list and store what they link to and load, as a new run.
 
-    Exits non-zero only when the run itself failed (or was interrupted), not when some
-    sites are down: unreachable bodies are recorded with their outcome.
+    Exits non-zero only when the run itself failed (1), another crawl holds the database (75)
+    or the run was interrupted (130), not when some sites are down: unreachable bodies are
+    recorded with their outcome.
     """
     url = database_url(db_url)
     source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
@@ -179,13 +189,15 @@ def crawl(
         # The parsed seed list is never bound here: once the run is open it is garbage, and the
         # crawl reads the run's bodies from the database, a page of rows at a time.
         run = crawl_run(open_run(options, _read_seed_file(source)))
-    except (BadSetting, CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
+    except CrawlAlreadyRunning as error:
+        raise AnotherCrawlRunning(str(error)) from None
+    except (BadSetting, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
     except DBAPIError as error:
         message = f"database {describe(url)} is not usable: {error.orig}"
         raise click.ClickException(message) from None
     print_summary(run, url, one_line=quiet)
     if run.status == FAILED:
-        raise SystemExit(1)
+        raise SystemExit(EXIT_FAILED)
     if run.status == INTERRUPTED:
         raise SystemExit(EXIT_INTERRUPTED)
