@@ -92,3 +92,11 @@ def test_counting_without_valgrind_says_what_is_missing(
     monkeypatch.setattr(instructions.shutil, "which", lambda _: None)
     with pytest.raises(RuntimeError, match="valgrind is not installed"):
         instructions.count("parse", _tiny_corpus(tmp_path / "corpus"))
+
+
+def test_growth_benchmark_measures_what_each_run_adds(tmp_path: Path) -> None:
+    shape = WebShape(bodies=40, page_kb=8, variants=2)  # enough rows to fill new pages
+    grown = list(dbbench.grow(f"sqlite:///{tmp_path / 'grow.sqlite'}", shape, 4, tmp_path, 2))
+    assert [(row.run, row.bodies, row.pages) for row in grown] == [(1, 40, 160), (2, 40, 160)]
+    assert all(row.bytes_added > 0 for row in grown)
+    assert grown[1].bytes_after == grown[0].bytes_after + grown[1].bytes_added
