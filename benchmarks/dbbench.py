@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.synthweb import WebShape, page_paths, render_site
@@ -130,6 +130,58 @@ def write_run(
     engine.dispose()
     backend = make_url(db_url).get_backend_name()
     return InsertRate(backend, batch, shape.bodies, pages or 0, findings, seconds)
+
+
+def database_bytes(db_url: str) -> int:
+    """The database's size on disk: SQLite's pages (WAL checkpointed), PostgreSQL's files."""
+    engine = make_engine(db_url)
+    try:
+        return _size(engine)
+    finally:
+        engine.dispose()
+
+
+def _size(engine: Engine) -> int:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+            return int(pages) * int(connection.exec_driver_sql("PRAGMA page_size").scalar_one())
+        return int(
+            connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """What one run added to a database."""
+
+    database: str
+    run: int
+    bodies: int
+    pages: int
+    bytes_after: int
+    bytes_added: int
+
+    @property
+    def mb_per_1000_bodies(self) -> float:
+        """Megabytes (10^6 bytes) the run added per 1,000 bodies."""
+        return self.bytes_added / 1e6 * 1000 / self.bodies
+
+
+def grow(
+    db_url: str, shape: WebShape, pages_per_body: int, folder: Path, runs: int
+) -> Iterator[Growth]:
+    """Write ``runs`` runs of the same bodies into a fresh database, measuring it after each."""
+    engine = make_engine(db_url)
+    ensure_current(engine, db_url)
+    engine.dispose()
+    before = database_bytes(db_url)
+    for run in range(1, runs + 1):
+        rate = write_run(db_url, shape, pages_per_body, folder)
+        after = database_bytes(db_url)
+        yield Growth(rate.database, run, rate.bodies, rate.pages, after, after - before)
+        before = after
 
 
 @contextmanager

@@ -164,6 +164,29 @@ def run_db(args: argparse.Namespace) -> None:
         )
 
 
+def run_growth(args: argparse.Namespace) -> None:
+    """What each run adds to the database, on SQLite and, when configured, PostgreSQL."""
+    shape = WebShape(bodies=args.bodies, page_kb=args.page_kb, variants=args.variants)
+    database = OUT / "growth.sqlite"
+    for stale in OUT.glob("growth.sqlite*"):
+        stale.unlink()
+    rows = list(dbbench.grow(f"sqlite:///{database}", shape, args.max_pages, OUT, args.runs))
+    postgres = args.postgres or os.environ.get(POSTGRES_ENV)
+    if postgres:
+        with dbbench.scratch_postgres(postgres) as url:
+            rows += dbbench.grow(url, shape, args.max_pages, OUT, args.runs)
+    else:
+        print(f"(PostgreSQL skipped: pass --postgres or set {POSTGRES_ENV})")
+    print("| database | run | bodies | pages | MB after the run | MB added | MB per 1,000 bodies |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row.database} | {row.run} | {row.bodies} | {row.pages} | "
+            f"{row.bytes_after / 1e6:.1f} | {row.bytes_added / 1e6:.1f} | "
+            f"{row.mb_per_1000_bodies:.1f} |"
+        )
+
+
 EXPORT_KINDS = ("accounts", "trackers", "shares", "pages", "bodies")
 
 
@@ -356,6 +379,13 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("--batch", type=int, default=100, help="items per transaction")
     db.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is made)")
     db.set_defaults(run=run_db)
+
+    growth = commands.add_parser("growth", help="database size added by each run")
+    web(growth, 1000, 100)
+    growth.add_argument("--max-pages", type=int, default=10)
+    growth.add_argument("--runs", type=int, default=3)
+    growth.add_argument("--postgres", help="PostgreSQL server URL (a scratch database is made)")
+    growth.set_defaults(run=run_growth)
 
     export = commands.add_parser("export", help="time exports of a national-size run")
     web(export, 11000, 100)

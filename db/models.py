@@ -163,6 +163,8 @@ class CrawlRun(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     render_mode: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
     pages_rendered: Mapped[counter]
+    crawl_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RunBody(Base):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import FINISHED, CrawlRun
+from db.models import FINISHED, CrawlRun, utcnow
 
 
 class RunNotFound(LookupError):
@@ -17,6 +18,17 @@ class RunNotFound(LookupError):
 def list_runs(session: Session) -> Sequence[CrawlRun]:
     """All runs, newest first."""
     return session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).all()
+
+
+def crawled_seconds(run: CrawlRun, now: datetime | None = None) -> float:
+    """Seconds the run spent crawling: its ended starts, plus the one under way if unfinished.
+
+    The idle time between a stop and a resume is not counted.
+    """
+    if run.finished_at is not None:
+        return run.crawl_seconds
+    began = run.resumed_at or run.started_at
+    return run.crawl_seconds + max(0.0, ((now or utcnow()) - began).total_seconds())
 
 
 def resolve_run(session: Session, selector: str) -> CrawlRun:

@@ -65,6 +65,9 @@ COLUMN_NOTES = {
     "crawl_runs.heartbeat_at": "Last sign of life of a running crawl.",
     "crawl_runs.render_mode": "Which pages were rendered in headless Chromium; 'none' for none.",
     "crawl_runs.pages_rendered": "Pages rendered without error (failed renders: rendered_pages).",
+    "crawl_runs.crawl_seconds": "Seconds spent crawling, summed over the run's starts (a resume's "
+    "idle gap is not counted; a killed start counts up to its last heartbeat).",
+    "crawl_runs.resumed_at": "When the latest resume of the run began; empty if never resumed.",
     "run_bodies.position": "Order of the body in the seed file (0 = first); the crawl order.",
     "run_bodies.url": "Seed URL the run starts the body's crawl from.",
     "body_visits.site_id": "The site crawled.",

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, filter_list_option, load_filter_lists, resolve_database
+from crawler.cli.options import (
+    db_option,
+    filter_list_option,
+    load_filter_lists,
+    log_file_option,
+    quiet_option,
+    resolve_database,
+)
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
 from crawler.render.config import RENDER_MODES
@@ -15,7 +22,16 @@ from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
 
-EXIT_INTERRUPTED = 130
+# Exit codes an operator can alert on (docs/scheduling.md); click's usage errors exit 2.
+EXIT_FAILED = 1  # the run failed, or nothing could start (bad seeds, settings, database)
+EXIT_LOCKED = 75  # another crawl is running on this database; nothing was done (EX_TEMPFAIL)
+EXIT_INTERRUPTED = 130  # stopped by a signal; resume it with --resume
+
+
+class AnotherCrawlRunning(click.ClickException):
+    """An overlapping start refused: its own exit code, so a scheduler can tell it apart."""
+
+    exit_code = EXIT_LOCKED
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -129,7 +145,8 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
 )
 @filter_list_option
-@click.option("--quiet", is_flag=True, help="No live progress display.")
+@quiet_option
+@log_file_option
 def crawl(
     seeds_path: Path | None,
     resume: int | None,
@@ -142,11 +159,13 @@ def crawl(
     overrides: tuple[str, ...],
     filter_list_paths: tuple[Path, ...],
     quiet: bool,
+    log_file: str | None,
 ) -> None:
     """Crawl the bodies of a seed list and store what they link to and load, as a new run.
 
-    Exits non-zero only when the run itself failed (or was interrupted), not when some
-    sites are down: unreachable bodies are recorded with their outcome.
+    Exits non-zero only when the run itself failed (1), another crawl holds the database (75)
+    or the run was interrupted (130), not when some sites are down: unreachable bodies are
+    recorded with their outcome.
     """
     url = resolve_database(db_url)
     source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
@@ -158,7 +177,7 @@ def crawl(
         allow_private=allow_private,
         overrides=parse_overrides(overrides),
         progress=not quiet,
-        log_level="WARNING" if not quiet else None,
+        log_file=log_file,
         filter_lists=list(filter_list_paths),
         resume=resume,
         seed_columns=source.columns,
@@ -169,10 +188,12 @@ def crawl(
         # The parsed seed list is never bound here: once the run is open it is garbage, and the
         # crawl reads the run's bodies from the database, a page of rows at a time.
         run = crawl_run(open_run(options, _read_seed_file(source)))
-    except (BadSetting, CrawlAlreadyRunning, ResumeRefused, RunNotClosed) as error:
+    except CrawlAlreadyRunning as error:
+        raise AnotherCrawlRunning(str(error)) from None
+    except (BadSetting, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
-    print_summary(run, url)
+    print_summary(run, url, one_line=quiet)
     if run.status == FAILED:
-        raise SystemExit(1)
+        raise SystemExit(EXIT_FAILED)
     if run.status == INTERRUPTED:
         raise SystemExit(EXIT_INTERRUPTED)

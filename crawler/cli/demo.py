@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.options import db_option, resolve_database
+from crawler.cli.options import db_option, log_file_option, quiet_option, resolve_database
 from crawler.cli.summary import print_summary
 from crawler.demo.server import serving
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
@@ -57,8 +57,11 @@ def render_mode(asked: str | None) -> str:
     help="Pages to load in headless Chromium too: none, homepage or all "
     "[default: homepage where Chromium and the render extra are installed, else none].",
 )
-@click.option("--quiet", is_flag=True, help="No live progress display.")
-def demo(db_url: str | None, sites_dir: Path, render: str | None, quiet: bool) -> None:
+@quiet_option
+@log_file_option
+def demo(
+    db_url: str | None, sites_dir: Path, render: str | None, quiet: bool, log_file: str | None
+) -> None:
     """Serve the demo municipalities on 127.0.0.1 and crawl them into the database."""
     try:
         web = LoopbackWeb.from_dir(sites_dir)
@@ -69,10 +72,11 @@ def demo(db_url: str | None, sites_dir: Path, render: str | None, quiet: bool) -
     with serving(web.sites, web.behaviours) as ports:
         seeds = web.write_seeds(ports.http, REPO_DATA / "demo-seeds.csv", closed_port())
         hosts = web.hosts(ports.https)
-        click.echo(
-            f"serving {len(hosts)} demo hosts on 127.0.0.1:{ports.http}, "
-            f"crawling {seeds} ({RENDERING[mode]}) ..."
-        )
+        if not quiet:
+            click.echo(
+                f"serving {len(hosts)} demo hosts on 127.0.0.1:{ports.http}, "
+                f"crawling {seeds} ({RENDERING[mode]}) ..."
+            )
         run = run_crawl(
             CrawlOptions(
                 seeds=seeds,
@@ -81,11 +85,13 @@ def demo(db_url: str | None, sites_dir: Path, render: str | None, quiet: bool) -
                 overrides=dict(DEMO_SETTINGS),
                 hosts=hosts,
                 progress=not quiet,
-                log_level="WARNING",
+                log_file=log_file,
                 render=mode,
             )
         )
-    print_summary(run, url)
+    print_summary(run, url, one_line=quiet)
+    if quiet:
+        return
     # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
     program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
     # Next steps read the database just written: an explicit --db goes with them.

@@ -71,6 +71,36 @@ def file_problem(error: OSError) -> str:
             about = f" (database {database})"
     return f"cannot use {error.filename}: {reason}{about}"
 
+def _writable_log_file(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    """Refuse a log file that cannot be written before anything is crawled."""
+    if value is None or value == "-":
+        return value
+    try:
+        with Path(value).open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise click.BadParameter(f"cannot write to {value}: {error.strerror}") from None
+    return value
+
+
+log_file_option = click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    callback=_writable_log_file,
+    metavar="PATH",
+    help="Append the whole crawl log (Scrapy's, at LOG_LEVEL: INFO unless set with -s) to PATH; "
+    "'-' writes it to stderr. Without it only warnings and errors are logged, to stderr.",
+)
+
+quiet_option = click.option(
+    "--quiet",
+    is_flag=True,
+    help="For cron and timers: no progress, and the summary in one line. Warnings and errors "
+    "still go to stderr.",
+)
+
 
 filter_list_option = click.option(
     "--filter-list",

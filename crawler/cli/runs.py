@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import click
 
 from crawler.cli.options import db_option, resolve_database
 from db.history import DatasetMissing, read_session
 from db.models import CrawlRun
-from db.queries import list_runs
+from db.queries import crawled_seconds, list_runs
 
 COLUMNS = (
     "id",
@@ -27,12 +28,20 @@ COLUMNS = (
 
 
 def run_record(run: CrawlRun) -> dict[str, object]:
-    """A run as plain values (timestamps in ISO 8601)."""
+    """A run as plain values (timestamps in ISO 8601), with the seconds it spent crawling."""
     record: dict[str, object] = {}
     for column in COLUMNS:
         value = getattr(run, column)
         record[column] = value.isoformat() if hasattr(value, "isoformat") else value
+    record["crawl_seconds"] = round(crawled_seconds(run), 1)
     return record
+
+
+def _clock(seconds: float) -> str:
+    """``h:mm:ss`` of a number of seconds."""
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 @click.command()
@@ -62,6 +71,7 @@ def runs(db_url: str | None, output_format: str) -> None:
         "id",
         "started",
         "finished",
+        "crawled",
         "status",
         "bodies",
         "reachable",
@@ -75,6 +85,7 @@ def runs(db_url: str | None, output_format: str) -> None:
             str(r["id"]),
             str(r["started_at"])[:19],
             str(r["finished_at"] or "")[:19],
+            _clock(cast(float, r["crawl_seconds"])),
             str(r["status"]),
             f"{r['bodies_done']}/{r['bodies_total']}",
             str(r["bodies_reachable"]),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.history import rendered_body_state
 from db.models import BodyVisit, CrawlRun
+from db.queries import crawled_seconds
 from db.session import describe, make_engine, make_sessionmaker
 
 
@@ -49,12 +50,45 @@ def rendered_line(session: Session, run: CrawlRun) -> str:
     )
 
 
-def print_summary(run: CrawlRun, db_url: str) -> None:
-    """Print what a run did and where its data is."""
-    duration = ""
-    if run.finished_at and run.started_at:
-        duration = f" in {(run.finished_at - run.started_at).total_seconds():.1f} s"
-    click.echo(f"run {run.id}: {run.status}{duration}")
+def _duration(run: CrawlRun) -> str:
+    """How long the run crawled, all its starts together (idle time before a resume left out)."""
+    return f" in {crawled_seconds(run):.1f} s" if run.finished_at else ""
+
+
+def _outcomes(db_url: str, run_id: int) -> list[tuple[str, int]]:
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return outcome_counts(session, run_id)
+    finally:
+        engine.dispose()
+
+
+def summary_line(run: CrawlRun, db_url: str) -> str:
+    """The whole summary in one line, for ``--quiet`` runs that cron mails."""
+    outcomes = _outcomes(db_url, run.id)
+    unreachable = ", ".join(f"{name} {count}" for name, count in outcomes if name != "ok")
+    parts = [
+        f"run {run.id}: {run.status}{_duration(run)}",
+        f"bodies {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
+        + (f" ({unreachable})" if unreachable else ""),
+        f"pages {run.pages_fetched} fetched, {run.errors} failed requests",
+    ]
+    if run.render_mode != "none":
+        parts.append(f"rendered {run.pages_rendered} pages")
+    parts.append(f"findings {run.accounts_found} account links, {run.trackers_found} trackers")
+    if run.message:
+        parts.append(f"note: {run.message}")
+    parts.append(f"database {describe(db_url)}")
+    return "; ".join(parts)
+
+
+def print_summary(run: CrawlRun, db_url: str, one_line: bool = False) -> None:
+    """Print what a run did and where its data is (in one line when ``one_line``)."""
+    if one_line:
+        click.echo(summary_line(run, db_url))
+        return
+    click.echo(f"run {run.id}: {run.status}{_duration(run)}")
     click.echo(
         f"  bodies   {run.bodies_done}/{run.bodies_total} done, {run.bodies_reachable} reachable"
     )

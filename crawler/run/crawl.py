@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy.exc import DBAPIError
@@ -48,11 +50,12 @@ from crawler.run.lifecycle import (
     resume_run,
     start_run,
 )
+from crawler.run.logs import LOG_FILE_SETTING, crawl_logging
 from crawler.run.progress import PROGRESS_SETTING, TOTAL_SETTING
 from crawler.run.resume import load_partial_bodies
 from crawler.seeds.seedfile import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
-from crawler.spiders.inputs import StoredBody
+from crawler.spiders.inputs import Homepage, StoredBody
 from db.migrate import ensure_current
 from db.models import FAILED, FINISHED, INTERRUPTED, CrawlRun
 from db.session import make_engine, make_sessionmaker
@@ -98,8 +101,8 @@ class CrawlOptions:
     allow_private: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
     hosts: dict[str, str] = field(default_factory=dict)
-    progress: bool = True
-    log_level: str | None = None
+    progress: bool = True  # a live display on a terminal, else a progress line every 30 s
+    log_file: str | None = None  # the whole log (at LOG_LEVEL) goes here; "-" for stderr
     filter_lists: list[Path] = field(default_factory=list)
     seed_columns: dict[str, str] = field(default_factory=dict)
     skip_missing_urls: bool = False
@@ -126,8 +129,10 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     settings.set(SEED_COLUMNS_SETTING, options.seed_columns, priority="cmdline")
     settings.set(SKIP_MISSING_URLS_SETTING, options.skip_missing_urls, priority="cmdline")
     settings.set(RENDER_SETTING, options.render, priority="cmdline")
-    if options.log_level:
-        settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
+    # crawler/run/logs.py installs the handlers: warnings to stderr, the whole log to LOG_FILE.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if options.log_file:
+        settings.set(LOG_FILE_SETTING, options.log_file, priority="cmdline")
     for name, value in options.overrides.items():
         settings.set(name, value, priority="cmdline")
     # After the overrides: the browser resolves names with the final host map, and a setting
@@ -217,16 +222,11 @@ def run_crawl(options: CrawlOptions) -> CrawlRun:
     )
 
 
-def crawl_run(opened: OpenedRun) -> CrawlRun:
-    """Crawl the bodies of an opened run that have no outcome yet, and return the closed run."""
-    run_id, options = opened.run_id, opened.options
-    engine = make_engine(options.db_url)
-    sessions = make_sessionmaker(engine)
-    with sessions() as session:
-        settings = build_settings(options, run_id, count_remaining(session, run_id))
-
+def _schedule(
+    process: CrawlerProcess, settings: Settings, opened: OpenedRun, homepages: Iterator[Homepage]
+) -> Crawler:
+    """The run's crawler added to ``process``, within the open-files limit, ready to start."""
     open_files = lift_open_files_limit()
-    process = CrawlerProcess(settings)
     wanted, room = wanted_open_bodies(settings), open_bodies_room(settings, open_files)
     if wanted > room:
         logger.warning(
@@ -238,20 +238,34 @@ def crawl_run(opened: OpenedRun) -> CrawlRun:
     # A robots.txt that cannot be fetched is recorded with the body's outcome; no traceback.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(BodiesSpider)
-    homepages = remaining_homepages(sessions, run_id)
     process.crawl(
         crawler,
         homepages=homepages,
-        max_pages=options.max_pages,
+        max_pages=opened.options.max_pages,
         stored=opened.stored,
-        render=options.render,
+        render=opened.options.render,
     )
-    try:
-        process.start()
-    except BaseException as error:
-        with sessions.begin() as session:
-            finish_run(session, run_id, INTERRUPTED, f"crawl stopped: {error!r}")
-        raise
+    return crawler
+
+
+def crawl_run(opened: OpenedRun) -> CrawlRun:
+    """Crawl the bodies of an opened run that have no outcome yet, and return the closed run."""
+    run_id, options = opened.run_id, opened.options
+    engine = make_engine(options.db_url)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        settings = build_settings(options, run_id, count_remaining(session, run_id))
+
+    progress_lines = settings.getbool(PROGRESS_SETTING) and not sys.stderr.isatty()
+    with crawl_logging(settings, progress_lines):
+        process = CrawlerProcess(settings)
+        crawler = _schedule(process, settings, opened, remaining_homepages(sessions, run_id))
+        try:
+            process.start()
+        except BaseException as error:
+            with sessions.begin() as session:
+                finish_run(session, run_id, INTERRUPTED, f"crawl stopped: {error!r}")
+            raise
     status, message = _status(run_id, crawler.stats.get_stats() if crawler.stats else {})
     try:
         with sessions.begin() as session:

@@ -7,7 +7,7 @@ import socket
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +146,8 @@ def mark_stale_runs(session: Session) -> list[int]:
                 f"run {run.id} is still running (pid {run.pid} on {run.hostname}, "
                 f"started {run.started_at:%Y-%m-%d %H:%M}); wait for it or stop it first"
             )
-        run.status = INTERRUPTED
-        run.message = "the crawl process died; detected when the next crawl started"
-        run.finished_at = run.heartbeat_at or run.started_at
+        message = "the crawl process died; detected when the next crawl started"
+        _close(run, INTERRUPTED, message, run.heartbeat_at or run.started_at)
         stale.append(run.id)
     return stale
 
@@ -195,7 +194,8 @@ def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
     if not has_run_bodies(session, run.id):  # started before runs stored their bodies
         record_run_bodies(session, run.id, seed_list.seeds)
     run.status, run.message, run.finished_at = RUNNING, None, None
-    run.pid, run.hostname, run.heartbeat_at = os.getpid(), socket.gethostname(), utcnow()
+    run.resumed_at = utcnow()
+    run.pid, run.hostname, run.heartbeat_at = os.getpid(), socket.gethostname(), run.resumed_at
     resumed = [*run.settings.get(RESUMES_KEY, []), utcnow().isoformat(timespec="seconds")]
     run.settings = {**run.settings, RESUMES_KEY: resumed}
     return run
@@ -262,10 +262,15 @@ def _count_of_done(
     return session.scalar(query) or 0
 
 
+def _close(run: CrawlRun, status: str, message: str | None, end: datetime) -> None:
+    """End the run's current start at ``end``, adding the time it crawled to the run's."""
+    began = run.resumed_at or run.started_at
+    run.status, run.message, run.finished_at = status, message, end
+    run.crawl_seconds = (run.crawl_seconds or 0.0) + max(0.0, (end - began).total_seconds())
+
+
 def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:
     """Close a run with its final status."""
     run = session.get_one(CrawlRun, run_id)
-    run.status = status
-    run.message = message
-    run.finished_at = utcnow()
+    _close(run, status, message, utcnow())
     return run

@@ -131,3 +131,10 @@ def test_render_benchmark_renders_every_homepage_on_both_sides(tmp_path: Path) -
     assert downloaded.not_downloaded == 0
     assert plain.pss_peak_mb > 0
     assert plain.chromium_cpu_s > 0
+
+def test_growth_benchmark_measures_what_each_run_adds(tmp_path: Path) -> None:
+    shape = WebShape(bodies=40, page_kb=8, variants=2)  # enough rows to fill new pages
+    grown = list(dbbench.grow(f"sqlite:///{tmp_path / 'grow.sqlite'}", shape, 4, tmp_path, 2))
+    assert [(row.run, row.bodies, row.pages) for row in grown] == [(1, 40, 160), (2, 40, 160)]
+    assert all(row.bytes_added > 0 for row in grown)
+    assert grown[1].bytes_after == grown[0].bytes_after + grown[1].bytes_added

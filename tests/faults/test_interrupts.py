@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import Engine, inspect
 
+from crawler.cli.crawl import EXIT_LOCKED
 from tests.e2e.conftest import govsocial
 from tests.faults.conftest import FaultWeb, crawl_args, host_map, resume_args, rows, write_seeds
 
@@ -151,7 +152,7 @@ def test_sigterm_interrupts_cleanly_and_a_second_crawl_is_refused_meanwhile(
     wait_for_visits(engine, 2, crawl)
 
     second = govsocial(*crawl_args(seeds, db_url, hosts), "--allow-private")
-    assert second.returncode == 1, second.stdout
+    assert second.returncode == EXIT_LOCKED, second.stdout
     assert "run 1 is still running" in second.stderr
 
     crawl.send_signal(signal.SIGTERM)

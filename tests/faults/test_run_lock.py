@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.cli import main
+from crawler.cli.crawl import EXIT_LOCKED
 from crawler.run.lifecycle import CrawlAlreadyRunning, start_run
 from crawler.seeds.seedfile import SeedList, read_seeds
 from db.migrate import ensure_current
@@ -128,3 +131,18 @@ def test_live_run_blocks_a_new_one(
         sessions.begin() as session,
     ):
         start_run(session, seed_list, {})
+
+
+@pytest.mark.parametrize("how", ["new", "resume"])
+def test_an_overlapping_start_is_refused_with_its_own_exit_code(
+    database: tuple[Engine, sessionmaker[Session]], any_db_url: str, tmp_path: Path, how: str
+) -> None:
+    _, sessions = database
+    _add_running_run(sessions, os.getpid())  # this process: alive, so the run is live
+    seeds = write_seeds(tmp_path / "seeds.csv", [("1", "A", "http://www.a.de/")])
+    start = ["--seeds", str(seeds)] if how == "new" else ["--resume", "1", "--seeds", str(seeds)]
+    result = CliRunner().invoke(main, ["crawl", *start, "--db", any_db_url, "--quiet"])
+    assert result.exit_code == EXIT_LOCKED, result.output
+    assert "run 1 is still running" in result.output
+    with sessions() as session:
+        assert session.scalars(select(CrawlRun.status)).all() == [RUNNING]

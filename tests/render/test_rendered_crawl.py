@@ -347,7 +347,7 @@ def test_a_fresh_browser_every_few_pages_keeps_every_render(
     args = render_web.crawl_args(
         render_web.seeds(tmp_path, *labels), db_url, "-s", "GOVSOCIAL_RENDER_RESTART_PAGES=2"
     )
-    result = govsocial(*args, "-s", "LOG_LEVEL=INFO")
+    result = govsocial(*args, "--log-file", "-")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.count("Launching browser chromium") >= 2  # one would do without
     engine = engine_for(db_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Generator, Iterator, Sized
+from collections.abc import Generator, Sized
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,9 +21,7 @@ from crawler.run.progress import TOTAL_SETTING
 from crawler.seeds.seedfile import SeedList, read_seeds
 from crawler.spiders.bodies import BodiesSpider
 from crawler.spiders.inputs import Homepage
-from db.migrate import ensure_current
 from db.models import INTERRUPTED, BodyVisit, CrawlRun, RunBody
-from db.session import make_engine, make_sessionmaker
 from tests.faults.conftest import write_seeds
 
 BODIES = [
@@ -31,15 +29,6 @@ BODIES = [
 ]
 # Not in id order, so order by id and order by position tell apart.
 SEED_ORDER = [BODIES[index] for index in (3, 0, 6, 1, 5, 2, 4)]
-
-
-@pytest.fixture
-def sessions(any_db_url: str) -> Iterator[sessionmaker[Session]]:
-    """Sessions on a migrated database, SQLite and PostgreSQL."""
-    engine = make_engine(any_db_url)
-    ensure_current(engine, any_db_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture
