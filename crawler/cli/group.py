@@ -6,7 +6,6 @@ import importlib
 from typing import Any
 
 import click
-from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from crawler import __version__
 from crawler.cli.options import database_problem, file_problem
@@ -33,6 +32,9 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a database or file problem becomes a one-line error."""
+        # Here, not at the top: analysis workers import this package and must stay small.
+        from sqlalchemy.exc import ArgumentError, DBAPIError  # noqa: PLC0415
+
         try:
             return super().invoke(ctx)
         except (ArgumentError, DBAPIError) as error:

@@ -249,4 +249,4 @@ def test_scrapy_crawl_bodies_crawls_into_the_database(
     assert result.returncode == 0, result.stderr[-3000:]
     assert "run 1: finished" in result.stdout
     _header, run, *more = govsocial("runs", "--db", db_url).stdout.splitlines()
-    assert (run.split()[0], run.split()[3], more) == ("1", "finished", [])
+    assert (run.split()[0], "finished" in run.split(), more) == ("1", True, [])

@@ -113,7 +113,7 @@ def rendered_demo(
 ) -> Iterator[tuple[subprocess.CompletedProcess[str], Engine]]:
     """``govsocial demo`` as ``make demo`` runs it where Chromium is installed, and its database."""
     db_url = f"sqlite:///{tmp_path_factory.mktemp('rendered-demo') / 'demo.sqlite'}"
-    result = govsocial("demo", "--db", db_url, "--quiet", timeout=600)
+    result = govsocial("demo", "--db", db_url, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     engine = make_engine(db_url)
     yield result, engine
@@ -157,7 +157,7 @@ def test_demo_command_without_a_browser_crawls_unrendered_and_says_how_to_render
 ) -> None:
     db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     no_browser = {CHROMIUM_SETTING: str(tmp_path / "no-chromium")}
-    result = govsocial("demo", "--db", db_url, "--quiet", env=no_browser)
+    result = govsocial("demo", "--db", db_url, env=no_browser)
     assert result.returncode == 0, result.stderr
     hints = [line for line in result.stdout.splitlines() if INSTALL_HINT in line]
     assert len(hints) == 1
