@@ -1,7 +1,7 @@
 """Instructions per page of each analysis step over the corpus, counted by callgrind.
 
 On a shared virtual machine, wall-clock medians of the same code moved by 30-40% from one run
-to the next (benchmarks/RESULTS.md, session 5). Instruction counts do not: callgrind gives the
+to the next (benchmarks/RESULTS.md). Instruction counts do not: callgrind gives the
 same total for the same program and input whatever else the machine is doing. Each step is
 counted as the difference between two runs of this module under callgrind, one that only
 prepares the step's input and one that also runs the step once over every corpus page.
