@@ -8,17 +8,16 @@ temporary files and renamed into place at the end, so a failed build leaves the 
 
 from __future__ import annotations
 
-import csv
 import os
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from crawler.seeds import coverage, federal, gv, taxonomy, wikidata
+from crawler.seeds.files import temporary_beside, write_csv
 from crawler.seeds.readme import companion_readme
 from crawler.seeds.sources import Source, download
 from crawler.seeds.units import COLUMNS, Unit, row_of
@@ -146,12 +145,11 @@ def write_outputs(
     left_out: Counter[str],
 ) -> BuildReport:
     """The list, ``<name>.coverage.csv`` and ``<name>.README.md``, each renamed into place."""
-    output.parent.mkdir(parents=True, exist_ok=True)
     readme = output.with_name(output.stem + ".README.md")
     coverage_file = output.with_name(output.stem + ".coverage.csv")
     contents: list[tuple[Path, Callable[[TextIO], object]]] = [
-        (output, lambda handle: _write_csv(handle, COLUMNS, map(row_of, units))),
-        (coverage_file, lambda handle: _write_csv(handle, coverage.COLUMNS, rows)),
+        (output, lambda handle: write_csv(handle, COLUMNS, map(row_of, units))),
+        (coverage_file, lambda handle: write_csv(handle, coverage.COLUMNS, rows)),
         (
             readme,
             lambda handle: handle.write(
@@ -162,7 +160,7 @@ def write_outputs(
     written: list[tuple[Path, Path]] = []
     try:
         for target, write in contents:
-            written.append((_temporary(target, write), target))
+            written.append((temporary_beside(target, write), target))
     except BaseException:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
@@ -170,20 +168,3 @@ def write_outputs(
     for temporary, target in written:
         os.replace(temporary, target)
     return BuildReport(output, readme, coverage_file, len(units), rows, left_out)
-
-
-def _temporary(target: Path, write: Callable[[TextIO], object]) -> Path:
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def _write_csv(handle: TextIO, columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)

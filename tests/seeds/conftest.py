@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.seeds import official
+from benchmarks import seedsources as official
 from tests.seeds.loopback import Answer, Routes, serving
 
 SPARQL = "application/sparql-results+json"

@@ -203,3 +203,14 @@ def test_urls_are_normalised(value: str, expected: str | None) -> None:
     from crawler.seeds.urls import normalise_url  # noqa: PLC0415
 
     assert normalise_url(value) == expected
+
+
+def test_seeds_build_loads_no_crawl_framework() -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    probe = "import sys, crawler.cli.seeds; print('scrapy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

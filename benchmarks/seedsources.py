@@ -1,4 +1,4 @@
-"""The sources' answers, built from ../shared/seeds/de at test time (nothing of them is kept).
+"""The seed sources' answers, built from ../shared/seeds/de at run time (nothing of them is kept).
 
 - the Destatis Auszug CSV as it is, and the same records written in the GV100AD fixed-width
   layout (what Destatis' ZIP holds);
