@@ -18,11 +18,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import crawlbench, dbbench, detectbench, instructions
+from benchmarks import crawlbench, dbbench, detectbench, discoveryweb, instructions
 from benchmarks.synthweb import WebShape
 
 OUT = Path(__file__).parent / "out"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SHARED = CORPUS.parent
 POSTGRES_ENV = "GOVSOCIAL_TEST_POSTGRES_URL"
 
 
@@ -214,6 +215,22 @@ def run_memory(args: argparse.Namespace) -> None:
         )
 
 
+def run_discovery(args: argparse.Namespace) -> None:
+    """Candidate recall on the shared lists, precision of proposals on a loopback mini-web."""
+    if not args.no_recall:
+        started = time.perf_counter()
+        recall = discoveryweb.recall(args.shared)
+        print(f"### Candidate recall ({time.perf_counter() - started:.1f} s)")
+        print("\n".join(recall.lines()))
+    folder = OUT / "discovery"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    precision = discoveryweb.run(args.shared, folder, args.size)
+    print(f"### Precision on the mini-web ({time.perf_counter() - started:.1f} s)")
+    print("\n".join(precision.lines()))
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
@@ -291,6 +308,14 @@ def parser() -> argparse.ArgumentParser:
     crawl_options(memory)
     memory.add_argument("--sizes", type=_sizes, default=[500, 2000, 8000])
     memory.set_defaults(run=run_memory)
+
+    discovery = commands.add_parser(
+        "discovery", help="website discovery: candidate recall and precision of proposals"
+    )
+    discovery.add_argument("--shared", type=Path, default=SHARED, help="the ../shared folder")
+    discovery.add_argument("--size", type=int, default=200, help="units of the mini-web")
+    discovery.add_argument("--no-recall", action="store_true", help="precision only")
+    discovery.set_defaults(run=run_discovery)
     return main
 
 

@@ -6,6 +6,13 @@ from pathlib import Path
 
 import click
 
+from crawler.cli.options import (
+    allow_private_option,
+    columns_option,
+    overrides_option,
+    parse_columns,
+    parse_overrides,
+)
 from crawler.seeds.build import DEFAULT_OUTPUT, BuildOptions, build
 from crawler.seeds.coverage import ALL, as_table
 from crawler.seeds.gv import MIN_MUNICIPALITIES
@@ -106,6 +113,84 @@ def build_command(
     click.echo(
         f"{report.units} units -> {report.output} (coverage per Land: "
         f"{report.coverage_file}; sources and licences: {report.readme})"
+    )
+
+
+@seeds.command("discover")
+@click.option(
+    "--seeds",
+    "seeds_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Seed list (e.g. from `seeds build`); units with an empty url are looked for.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV of proposals: id, name, url, confidence, website_of, evidence, reason, candidates.",
+)
+@columns_option
+@click.option(
+    "--candidates-only",
+    is_flag=True,
+    help="Write the candidate URLs (id, candidate_url), one row each, without any network access.",
+)
+@allow_private_option
+@overrides_option
+@click.option("--quiet", is_flag=True, help="No line per settled unit.")
+def discover_command(
+    seeds_path: Path,
+    output: Path,
+    columns: tuple[str, ...],
+    candidates_only: bool,
+    allow_private: bool,
+    overrides: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Propose an official website, with confidence and evidence, for each unit without one.
+
+    Candidates come from each unit's name and relations; each is fetched as a crawl would
+    (robots.txt, private addresses refused, AutoThrottle), its homepage and Impressum must name
+    the body and match its postal code, AGS, Kreis or Verband. Interrupted, it resumes where it
+    stopped when run again with the same output.
+    """
+    # Imported here: discovery loads Scrapy, which `seeds build` does not need.
+    from crawler.run.discover import (  # noqa: PLC0415
+        DiscoveryOptions,
+        discover,
+        tasks_of,
+        write_candidates,
+    )
+    from crawler.seeds.seedfile import SeedFileError  # noqa: PLC0415
+
+    mapping = parse_columns(columns)
+    try:
+        if candidates_only:
+            rows = write_candidates(tasks_of(seeds_path, mapping), output)
+            click.echo(f"{rows} candidate URLs -> {output}")
+            return
+        report = discover(
+            DiscoveryOptions(
+                seeds_path,
+                output,
+                mapping,
+                allow_private,
+                overrides=parse_overrides(overrides),
+                say=(lambda _: None) if quiet else _say,
+            )
+        )
+    except SeedFileError as error:
+        raise click.ClickException(str(error)) from None
+    if not report.finished:
+        raise click.ClickException(
+            f"discovery stopped before every unit was settled; run the same command again "
+            f"to go on ({report.resumed} units were already settled before this run)"
+        )
+    click.echo(
+        f"{report.proposed} of {report.units} units without a website got a proposal "
+        f"-> {report.output}"
     )
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text
 
+from benchmarks import discoveryweb
+from benchmarks import seedsources as official
 from crawler.cli import main
 from db.history import run_coverage
 from db.session import make_engine
 from tests.e2e.conftest import FAST, govsocial
-from benchmarks import seedsources as official
 from tests.seeds.conftest import SPARQL, Served
 from tests.seeds.loopback import Answer
 
@@ -36,15 +35,8 @@ def site_server(tmp_path: Path) -> Iterator[int]:
             f'stadt{ags}">Facebook</a></body></html>',
             encoding="utf-8",
         )
-    command = [sys.executable, "-m", "crawler.demo.server", "--root", str(root)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
-        assert server.stdout is not None
-        port = int(server.stdout.readline())
-        try:
-            yield port
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with discoveryweb.serving(root) as port:
+        yield port
 
 
 def test_crawl_reads_a_built_list_without_column_mappings(
