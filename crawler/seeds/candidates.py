@@ -77,6 +77,11 @@ KIND_SUFFIX = re.compile(r"\s*\((vgem|vg|gvv)\)\s*$", re.IGNORECASE)
 # Extra TLDs some municipalities use; tried for the plain name only (not for every prefix).
 OTHER_TLDS = ("info", "eu", "com", "org")
 SUFFIXES = ("online",)
+# A Verband named like "Bad Königshofen i.Grabfeld (VGem)" has dozens of spellings; its sites
+# use the first few (as written, hyphenated or run together, without the qualifier).
+VERBAND_SPELLINGS = 4
+# The most a unit gets, most likely first; the tail of a long list finds next to nothing.
+MAX_CANDIDATES = 120
 # How a name is told from its namesakes in other Länder ("horn-hunsrueck", "bevern-sh").
 STATE_SUFFIXES = {
     "01": ("sh",),
@@ -129,7 +134,7 @@ def candidates(body: Body) -> list[Candidate]:
         if candidate.url not in seen:
             seen.add(candidate.url)
             unique.append(candidate)
-    return unique
+    return unique[:MAX_CANDIDATES]
 
 
 def candidate_urls(body: Body) -> list[str]:
@@ -152,7 +157,7 @@ def _own_and_verband_hosts(body: Body) -> tuple[list[str], list[str]]:
     verband: list[str] = []
     if body.verband_name:
         verband_prefixes = PREFIXES_BY_LABEL.get(body.verband_label, ())
-        verband_slugs = name_slugs(body.verband_name)
+        verband_slugs = name_slugs(body.verband_name)[:VERBAND_SPELLINGS]
         verband += _hosts(verband_slugs, verband_prefixes, tlds)
         verband += _hosts([f"{slug}-vg" for slug in verband_slugs[:2]], (), tlds[:1])
     return hosts, verband
