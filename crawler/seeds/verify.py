@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -78,7 +78,6 @@ class Evidence:
     business: bool = False
     failure: str = ""
     impressum: str = ""
-    notes: list[str] = field(default_factory=list)
 
     @property
     def matched(self) -> bool:
