@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -118,6 +119,29 @@ def test_the_gv100ad_zip_gives_the_same_list(served: Served, built: Path, tmp_pa
         zipped[key]["name"] for key in differing
     ]
     assert len(differing) == 1
+
+
+def test_wikidata_is_asked_one_sparql_query_by_official_key(served: Served, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, [*served.args(tmp_path / "de.csv", gv="/mini.csv"), "--min-municipalities", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    queries = [body for _, path, body in served.routes.received if path == "/sparql"]
+    assert len(queries) == 1
+    query = urllib.parse.parse_qs(queries[0].decode())["query"][0]
+    for needed in (
+        "wdt:P439",
+        "wdt:P440",
+        "wdt:P1388",
+        "wdt:P856",
+        "wdt:P2013",
+        "wdt:P2002",
+        "wdt:P2003",
+        "wdt:P4033",
+        "wdt:P2397",
+        "wdt:P576",
+    ):
+        assert needed in query
 
 
 def refused(served: Served, tmp_path: Path, gv: str = "/gv.csv") -> str:
