@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench
+from benchmarks import crawlbench, dbbench, detectbench, discoveryweb, instructions, renderbench
 from benchmarks.synthweb import WebShape
 from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES
 
 OUT = Path(__file__).parent / "out"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SHARED = CORPUS.parent
 POSTGRES_ENV = "GOVSOCIAL_TEST_POSTGRES_URL"
 
 
@@ -310,6 +311,22 @@ def _render_summary(results: list[tuple[int, renderbench.RenderResult]]) -> None
             )
 
 
+def run_discovery(args: argparse.Namespace) -> None:
+    """Candidate recall on the shared lists, precision of proposals on a loopback mini-web."""
+    if not args.no_recall:
+        started = time.perf_counter()
+        recall = discoveryweb.recall(args.shared)
+        print(f"### Candidate recall ({time.perf_counter() - started:.1f} s)")
+        print("\n".join(recall.lines()))
+    folder = OUT / "discovery"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    precision = discoveryweb.run(args.shared, folder, args.size)
+    print(f"### Precision on the mini-web ({time.perf_counter() - started:.1f} s)")
+    print("\n".join(precision.lines()))
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
@@ -425,6 +442,13 @@ def parser() -> argparse.ArgumentParser:
     )
     robots_and_workers(render)
     render.set_defaults(run=run_render)
+    discovery = commands.add_parser(
+        "discovery", help="website discovery: candidate recall and precision of proposals"
+    )
+    discovery.add_argument("--shared", type=Path, default=SHARED, help="the ../shared folder")
+    discovery.add_argument("--size", type=int, default=200, help="units of the mini-web")
+    discovery.add_argument("--no-recall", action="store_true", help="precision only")
+    discovery.set_defaults(run=run_discovery)
     return main
 
 

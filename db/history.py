@@ -144,6 +144,20 @@ run_summary = _view(
     _col("bodies_with_tracker", Integer, "Bodies with at least one tracker."),
 )
 
+run_coverage = _view(
+    "run_coverage",
+    "Per run, Land and kind of body: bodies listed in the seed list, with a website, reached; "
+    "the denominators every share of the run needs.",
+    _col("run_id", Integer, "The run (any status)."),
+    _col("state", String, "Land / state of the bodies."),
+    _col("kind", String, "Kind of the bodies."),
+    _col("bodies_listed", Integer, "Bodies of the seed list, with or without a website."),
+    _col("bodies_with_website", Integer, "Of those, bodies with a website (crawled)."),
+    _col("bodies_reached", Integer, "Of those, bodies whose site was reachable in the run."),
+    _col("website_percent", Float, "bodies_with_website of bodies_listed, in percent."),
+    _col("reached_percent", Float, "bodies_reached of bodies_listed, in percent."),
+)
+
 run_platform_summary = _view(
     "run_platform_summary",
     "Per run, Land, kind of body and platform: how many bodies link an account there.",

@@ -179,6 +179,19 @@ class RunBody(Base):
     url: Mapped[url_str]
 
 
+class RunBodyWithoutSite(Base):
+    """A body of a run's seed list passed over for want of a website (``--skip-missing-urls``).
+
+    Kept so that coverage (``run_coverage``) can say how many of the listed bodies a run could
+    not observe at all, and no share is computed as if they did not exist.
+    """
+
+    __tablename__ = "run_bodies_without_site"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"), primary_key=True)
+
+
 class BodyVisit(Base):
     """The outcome of crawling one body in one run: reachable or not, and why."""
 

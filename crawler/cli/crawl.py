@@ -7,10 +7,15 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import (
+    allow_private_option,
+    columns_option,
     db_option,
     filter_list_option,
     load_filter_lists,
     log_file_option,
+    overrides_option,
+    parse_columns,
+    parse_overrides,
     quiet_option,
     resolve_database,
 )
@@ -32,28 +37,6 @@ class AnotherCrawlRunning(click.ClickException):
     """An overlapping start refused: its own exit code, so a scheduler can tell it apart."""
 
     exit_code = EXIT_LOCKED
-
-
-def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``("NAME=VALUE", ...)`` as a dict, refusing anything else."""
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        overrides[name.strip()] = value
-    return overrides
-
-
-def parse_columns(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``("id=ags", "url=website")`` as a field -> column mapping."""
-    columns = {}
-    for pair in pairs:
-        field_name, sep, column = pair.partition("=")
-        if not sep or not field_name.strip() or not column.strip():
-            raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--column")
-        columns[field_name.strip()] = column.strip()
-    return columns
 
 
 def _seed_source(
@@ -101,14 +84,7 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     "stored are not fetched again. Uses the run's seed file (its content must be unchanged), "
     "page budget and address policy.",
 )
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Read a seed field from a differently named column, e.g. --column id=ags "
-    "--column url=website (repeatable).",
-)
+@columns_option
 @click.option(
     "--skip-missing-urls",
     is_flag=True,
@@ -122,11 +98,7 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     show_default=True,
     help="Pages per body, homepage included.",
 )
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="Allow loopback and private addresses (for local test sites only).",
-)
+@allow_private_option
 @click.option(
     "--render",
     type=click.Choice(RENDER_MODES),
@@ -136,14 +108,7 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     "stores and renders before any consent: none, the homepage of each body, or all pages. "
     "Needs Chromium and the render extra.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
-)
+@overrides_option
 @filter_list_option
 @quiet_option
 @log_file_option

@@ -20,6 +20,7 @@ COMMANDS = {
     "export": "crawler.cli.export:export_command",
     "inspect": "crawler.cli.inspect:inspect",
     "runs": "crawler.cli.runs:runs",
+    "seeds": "crawler.cli.seeds:seeds",
 }
 
 

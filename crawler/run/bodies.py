@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.seeds.seedfile import Seed
 from crawler.spiders.inputs import Homepage
-from db.models import BodyVisit, RunBody
+from db.models import BodyVisit, RunBody, RunBodyWithoutSite
 
 # Rows per query: large enough that the queries cost nothing next to the crawl, small enough
 # that a page of them is a few hundred KB at most.
@@ -31,6 +31,13 @@ def record_run_bodies(session: Session, run_id: int, seeds: Iterable[Seed]) -> N
             page = []
     if page:
         session.execute(insert(RunBody), page)
+
+
+def record_bodies_without_site(session: Session, run_id: int, seeds: Iterable[Seed]) -> None:
+    """Store the bodies of the run's seed list that were passed over for want of a URL."""
+    rows = [{"run_id": run_id, "body_id": seed.id} for seed in seeds]
+    for start in range(0, len(rows), PAGE_SIZE):
+        session.execute(insert(RunBodyWithoutSite), rows[start : start + PAGE_SIZE])
 
 
 def has_run_bodies(session: Session, run_id: int) -> bool:

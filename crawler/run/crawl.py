@@ -111,13 +111,19 @@ class CrawlOptions:
     chromium: str | None = None  # the browser's executable; found on PATH when None
 
 
-def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
-    """Defaults, then ``GOVSOCIAL_SCRAPY_*`` environment, then options, then ``-s`` overrides."""
+def default_and_environment_settings() -> Settings:
+    """govsocial's defaults (crawler/settings.py), then ``GOVSOCIAL_SCRAPY_*`` environment."""
     settings = get_project_settings()
     settings.setmodule(default_settings, priority="project")
     for name, value in os.environ.items():
         if name.startswith(ENV_PREFIX):
             settings.set(name.removeprefix(ENV_PREFIX), value, priority="project")
+    return settings
+
+
+def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
+    """Defaults, then ``GOVSOCIAL_SCRAPY_*`` environment, then options, then ``-s`` overrides."""
+    settings = default_and_environment_settings()
     settings.set("GOVSOCIAL_MAX_PAGES", options.max_pages, priority="cmdline")
     settings.set(ALLOW_PRIVATE_SETTING, options.allow_private, priority="cmdline")
     settings.set(HOSTS_SETTING, options.hosts, priority="cmdline")

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tupl
 from sqlalchemy.orm import Session
 
 from crawler import __version__
-from crawler.run.bodies import has_run_bodies, record_run_bodies
+from crawler.run.bodies import has_run_bodies, record_bodies_without_site, record_run_bodies
 from crawler.seeds.seedfile import Seed, SeedList
 from db.models import (
     FINISHED,
@@ -94,7 +94,7 @@ def register_seeds(session: Session, seeds: Iterable[Seed]) -> None:
         if seed.id not in existing:
             session.add(body)
     session.flush()
-    pairs = [(seed.id, seed.url) for seed in by_id.values()]
+    pairs = [(seed.id, seed.url) for seed in by_id.values() if seed.url]
     known: set[tuple[str, str]] = set()
     for chunk in _chunks(pairs):
         rows = session.execute(
@@ -158,7 +158,7 @@ def start_run(
     """Register the seeds and open a new run, refusing while another crawl is live."""
     lock_runs(session)
     mark_stale_runs(session)
-    register_seeds(session, seed_list.seeds)
+    register_seeds(session, (*seed_list.seeds, *seed_list.without_url))
     run = CrawlRun(
         status=RUNNING,
         settings=settings,
@@ -174,6 +174,7 @@ def start_run(
     session.add(run)
     session.flush()
     record_run_bodies(session, run.id, seed_list.seeds)
+    record_bodies_without_site(session, run.id, seed_list.without_url)
     return run
 
 

@@ -61,7 +61,12 @@ class SeedList:
     path: str
     sha256: str
     seeds: tuple[Seed, ...]
-    skipped_without_url: int = 0
+    without_url: tuple[Seed, ...] = ()  # rows passed over for want of a URL (url is "")
+
+    @property
+    def skipped_without_url(self) -> int:
+        """How many rows were passed over for want of a URL."""
+        return len(self.without_url)
 
 
 def check_url(url: str) -> str | None:
@@ -173,8 +178,9 @@ def read_seeds(
 
     problems: list[SeedProblem] = []
     seeds: list[Seed] = []
+    without_url: list[Seed] = []
+    skipped_ids: set[str] = set()
     first_line_of: dict[str, int] = {}
-    skipped = 0
     for row in reader:
         line = reader.line_num
         if None in row:
@@ -184,7 +190,10 @@ def read_seeds(
         if not any(values.values()):
             continue
         if skip_without_url and not values["url"]:
-            skipped += 1
+            # Passed over, as before; kept (first of an id) so a run can state its coverage.
+            if values["id"] and values["name"] and values["id"] not in skipped_ids:
+                skipped_ids.add(values["id"])
+                without_url.append(_seed(values, line, lenient=True))
             continue
         seed_problems = _row_problems(values, line, first_line_of)
         if seed_problems:
@@ -196,7 +205,8 @@ def read_seeds(
         problems.append(SeedProblem(1, "file has a header but no bodies"))
     if problems:
         raise SeedFileError(path, problems)
-    return SeedList(str(path), hashlib.sha256(data).hexdigest(), tuple(seeds), skipped)
+    listed = tuple(seed for seed in without_url if seed.id not in first_line_of)
+    return SeedList(str(path), hashlib.sha256(data).hexdigest(), tuple(seeds), listed)
 
 
 def _row_problems(
@@ -225,9 +235,14 @@ def _row_problems(
     return problems
 
 
-def _seed(values: dict[str, str], line: int) -> Seed:
+def _seed(values: dict[str, str], line: int, lenient: bool = False) -> Seed:
     optional = {column: values.get(column) or None for column in OPTIONAL_COLUMNS}
     population = optional.pop("population")
+    if lenient and population:  # a row passed over is not checked; a bad number is dropped
+        try:
+            _population(population)
+        except ValueError:
+            population = None
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     return Seed(
         id=values["id"],

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from db.migrate import downgrade, upgrade
 from db.session import make_engine
 
-BEFORE = "0005"
+BEFORE = "0006"
 
 
 def test_closed_runs_get_their_span_and_the_columns_go_down_again(any_db_url: str) -> None:

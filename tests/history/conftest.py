@@ -43,6 +43,7 @@ def build_scenario(url: str) -> Scenario:
     (Facebook) pixel; Aach has Facebook and Matomo; Dessau has X; Halle is unreachable.
     Run 2 (2024-03-01): München dropped Instagram and the pixel and added Mastodon; Aach is
     down (an outage); Dessau added YouTube and Matomo; Halle is back with Facebook.
+    Run 2 stored its seed list's bodies (run_bodies), as crawls do since revision 0004.
     Run 3 (2024-06-01) failed after München showed TikTok: failed runs are not history.
 
     Rendered pages (``rendered_scenario``), written through the run writer: in run 1 Aach's
@@ -54,7 +55,7 @@ def build_scenario(url: str) -> Scenario:
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
         make = DatasetFactory(session)
-        muenchen = make.body("09162000", "München", kind="Kreisfreie Stadt")
+        muenchen = make.body("09162000", "München", kind="kreisfreie_stadt")
         aach = make.body("09179111", "Aach")
         dessau = make.body("15001000", "Dessau-Roßlau", state="Sachsen-Anhalt")
         halle = make.body("15002000", "Halle (Saale)", state="Sachsen-Anhalt")
@@ -72,6 +73,7 @@ def build_scenario(url: str) -> Scenario:
         make.account(first, dessau, "x", "dessau")
 
         second = make.run("2024-03-01")
+        make.run_bodies(second, (muenchen, aach, dessau, halle))
         for body in (muenchen, dessau, halle):
             make.visit(second, body)
         make.visit(second, aach, reachable=False)

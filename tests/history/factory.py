@@ -12,6 +12,7 @@ from db.models import (
     BodyVisit,
     CrawlRun,
     PageFetch,
+    RunBody,
     SocialLinkSighting,
     TrackerSighting,
 )
@@ -24,7 +25,7 @@ class DatasetFactory:
     session: Session
     _pages: dict[tuple[int, str], PageFetch] = field(default_factory=dict)
 
-    def body(self, body_id: str, name: str, kind: str = "Gemeinde", state: str = "Bayern") -> Body:
+    def body(self, body_id: str, name: str, kind: str = "gemeinde", state: str = "Bayern") -> Body:
         """A public body from the seed list."""
         body = Body(id=body_id, name=name, kind=kind, state=state, country="DE", attributes={})
         self.session.add(body)
@@ -45,9 +46,17 @@ class DatasetFactory:
         self.session.flush()
         return run
 
+    def run_bodies(self, run: CrawlRun, bodies: tuple[Body, ...]) -> None:
+        """The bodies the run's seed list gave it, with their seed URLs."""
+        self.session.add_all(
+            RunBody(run_id=run.id, position=position, body_id=body.id, url=_url(body))
+            for position, body in enumerate(bodies)
+        )
+        self.session.flush()
+
     def visit(self, run: CrawlRun, body: Body, *, reachable: bool = True) -> BodyVisit:
         """The outcome of crawling ``body`` in ``run``; reachable ones get a homepage row."""
-        url = f"https://www.{body.id}.example/"
+        url = _url(body)
         visit = BodyVisit(
             run_id=run.id,
             body_id=body.id,
@@ -137,3 +146,7 @@ class DatasetFactory:
         self.session.add(sighting)
         self.session.flush()
         return sighting
+
+
+def _url(body: Body) -> str:
+    return f"https://www.{body.id}.example/"

@@ -264,14 +264,14 @@ def test_body_observation_span_counts_visits_and_successes(history_url: str) -> 
 
 def test_run_summary_counts_each_run_by_land_and_kind(history_url: str) -> None:
     assert view_rows(history_url, run_summary, *run_summary.c.keys()) == [
-        (1, "Niedersachsen", "Gemeinde", 2, 1, 1, 0),
-        (1, "Niedersachsen", "Stadt", 1, 1, 1, 1),
-        (1, "Schleswig-Holstein", "Gemeinde", 1, 1, 1, 1),
-        (1, "Schleswig-Holstein", "Stadt", 1, 1, 1, 1),
-        (2, "Niedersachsen", "Gemeinde", 2, 1, 1, 0),
-        (2, "Niedersachsen", "Stadt", 1, 1, 1, 1),
-        (2, "Schleswig-Holstein", "Gemeinde", 1, 1, 1, 1),
-        (2, "Schleswig-Holstein", "Stadt", 1, 0, 0, 0),
+        (1, "Niedersachsen", "gemeinde", 2, 1, 1, 0),
+        (1, "Niedersachsen", "stadt", 1, 1, 1, 1),
+        (1, "Schleswig-Holstein", "gemeinde", 1, 1, 1, 1),
+        (1, "Schleswig-Holstein", "stadt", 1, 1, 1, 1),
+        (2, "Niedersachsen", "gemeinde", 2, 1, 1, 0),
+        (2, "Niedersachsen", "stadt", 1, 1, 1, 1),
+        (2, "Schleswig-Holstein", "gemeinde", 1, 1, 1, 1),
+        (2, "Schleswig-Holstein", "stadt", 1, 0, 0, 0),
     ]
 
 

@@ -25,7 +25,7 @@ from .queries import documented_queries, run_documented_queries
 
 pytestmark = pytest.mark.e2e
 
-MUNICIPAL_KINDS = {"Gemeinde", "Stadt", "Markt"}
+MUNICIPAL_KINDS = {"gemeinde", "stadt", "kreisfreie_stadt", "stadtstaat"}
 QUESTIONS_NEEDING_TWO_RUNS = [5, 6]
 QUESTIONS_NEEDING_A_RENDERED_RUN = [13, 14, 15, 16]
 

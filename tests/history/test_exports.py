@@ -164,7 +164,7 @@ def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
         "run_id": scenario.second,
         "body_id": "09162000",
         "name": "München",
-        "kind": "Kreisfreie Stadt",
+        "kind": "kreisfreie_stadt",
         "state": "Bayern",
         "seed_url": "https://www.09162000.example/",
         "final_url": "https://www.09162000.example/",

@@ -118,9 +118,9 @@ def test_run_summary_counts_by_state_and_kind(scenario: Scenario) -> None:
     )
     second = scenario.second
     assert rows == [
-        (second, "Bayern", "Gemeinde", 1, 0, 0, 0),
-        (second, "Bayern", "Kreisfreie Stadt", 1, 1, 1, 1),
-        (second, "Sachsen-Anhalt", "Gemeinde", 2, 2, 2, 1),
+        (second, "Bayern", "gemeinde", 1, 0, 0, 0),
+        (second, "Bayern", "kreisfreie_stadt", 1, 1, 1, 1),
+        (second, "Sachsen-Anhalt", "gemeinde", 2, 2, 2, 1),
     ]
 
 

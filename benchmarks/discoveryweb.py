@@ -1,0 +1,343 @@
+"""Website discovery measured: candidate recall on the shared lists, precision on a mini-web.
+
+Recall: for every unit of ../shared's lists whose website is known (Destatis AGS and
+Kreisschlüssel, websites from the municipal-websites list and the OKF DE lists of Bayern and
+Sachsen-Anhalt), is the known site's host (or its registrable domain) among the candidates made
+from the unit's name and relations? Nothing of those lists is used to make the candidates.
+
+Precision: a loopback mini-web for units sampled from the Gemeindeverzeichnis, each with its true
+site (own, or its Verband's) at one of its candidate hosts, and decoys at others: a parked
+domain, a tourism business naming the place and its postal code, a namesake elsewhere; some
+units have no site at all, some two equally good ones. ``govsocial seeds discover`` runs against
+it; a proposal is correct when its host is the true site's.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import seedsources
+from crawler.detection.domains import url_domain
+from crawler.seeds import gv
+from crawler.seeds.candidates import Body, Candidate, candidates
+from crawler.seeds.sources import Source
+from crawler.seeds.units import COLUMNS, Unit, row_of
+from crawler.seeds.urls import normalise_url, site_host
+from crawler.seeds.verify import place_name
+
+TLD_WILDCARDS = (
+    "de",
+    "bayern",
+    "nrw",
+    "saarland",
+    "berlin",
+    "hamburg",
+    "info",
+    "eu",
+    "com",
+    "org",
+    "invalid",
+)
+
+
+def gazetteer(shared: Path) -> dict[str, Unit]:
+    """The units of the shared Gemeindeverzeichnis, by id."""
+    source = Source("Destatis Gemeindeverzeichnis", str(shared / seedsources.AUSZUG))
+    records = gv.read_records(source, (shared / seedsources.AUSZUG).read_bytes())
+    return {unit.id: unit for unit in gv.build_units(source, records, 1).units}
+
+
+def body_of(unit: Unit, units: dict[str, Unit]) -> Body:
+    """What candidates are made from, as ``seeds discover`` gets it from a built list."""
+    verband = units.get(unit.verband_id) if unit.verband_id else None
+    kreis = units.get(unit.kreis_id) if unit.kreis_id else None
+    return Body(
+        unit.id,
+        unit.name,
+        unit.kind,
+        unit.kind_label,
+        unit.state_code,
+        verband.name if verband else "",
+        verband.kind_label if verband else "",
+        verband.url if verband else "",
+        kreis.name if kreis else "",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    """Candidate recall over the units whose website is known."""
+
+    units: int
+    host_hits: int
+    domain_hits: int
+    per_unit: list[int]
+
+    def lines(self) -> list[str]:
+        """Markdown lines of the figures."""
+        return [
+            f"- units with a known website: {self.units}",
+            f"- candidate recall, same host (without www.): {self.host_hits / self.units:.3f}"
+            f" ({self.host_hits})",
+            f"- candidate recall, same registrable domain: {self.domain_hits / self.units:.3f}"
+            f" ({self.domain_hits})",
+            f"- candidates per unit: mean {statistics.mean(self.per_unit):.1f}, median "
+            f"{statistics.median(self.per_unit):.0f}, max {max(self.per_unit)}",
+        ]
+
+
+def recall(shared: Path) -> Recall:
+    """Candidate recall against every unit of the shared lists whose website is known."""
+    units = gazetteer(shared)
+    host_hits = domain_hits = 0
+    per_unit = []
+    for known in seedsources.known_websites(shared):
+        unit = units.get(known.key)
+        url = normalise_url(known.website)
+        if unit is None or url is None:
+            continue
+        made = candidates(body_of(unit, units))
+        per_unit.append(len(made))
+        host_hits += site_host(url) in {site_host(c.url) for c in made}
+        domain_hits += url_domain(url) in {url_domain(c.url) for c in made}
+    return Recall(len(per_unit), host_hits, domain_hits, per_unit)
+
+
+@dataclass(slots=True)
+class MiniWeb:
+    """Site folders, a seed list and the truth: which host is each unit's site, if any."""
+
+    root: Path
+    seeds: Path
+    truth: dict[str, str] = field(default_factory=dict)  # unit id -> true host ("" = none)
+    hosts: set[str] = field(default_factory=set)
+    cases: dict[str, str] = field(default_factory=dict)
+
+    def host_map(self) -> dict[str, str]:
+        """The static host map: the sites on loopback, every other name nonexistent."""
+        mapping = {f"*.{tld}": "" for tld in TLD_WILDCARDS}
+        mapping.update(dict.fromkeys(sorted(self.hosts), "127.0.0.1"))
+        return mapping
+
+
+def build_miniweb(shared: Path, folder: Path, size: int, port: int) -> MiniWeb:
+    """``size`` Gemeinden sampled evenly from the Gemeindeverzeichnis, with sites and decoys."""
+    units = gazetteer(shared)
+    gemeinden = [u for u in units.values() if u.kind in ("gemeinde", "stadt")]
+    step = max(1, len(gemeinden) // size)
+    sample = gemeinden[::step][:size]
+    web = MiniWeb(folder / "sites", folder / "seeds.csv")
+    related: dict[str, Unit] = {}
+    for number, unit in enumerate(sample):
+        _site_case(web, number, unit, units, related, port)
+    rows = [row_of(unit) for unit in (*sample, *related.values())]
+    with web.seeds.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return web
+
+
+def _site_case(
+    web: MiniWeb,
+    number: int,
+    unit: Unit,
+    units: dict[str, Unit],
+    related: dict[str, Unit],
+    port: int,
+) -> None:
+    kreis = units.get(unit.kreis_id)
+    verband = units.get(unit.verband_id) if unit.verband_id else None
+    for relation in (kreis, verband):
+        if relation is not None and relation.id not in related:
+            related[relation.id] = relation
+            relation.url = relation.url or f"http://{relation.id}.invalid/"
+    own = [c for c in candidates(body_of(unit, units)) if c.of == "self" and c.host]
+    place, label = place_name(unit.name), _official(unit)
+    kreis_name = kreis.name if kreis else "Anderswo"
+    case = number % 10
+    decoys = own[1:]
+    if case == 6 and verband is not None:
+        host = f"www.vg-{unit.verband_id}.de"
+        verband.url = f"http://{host}:{port}/"  # the list knows the Verband's site
+        _page(
+            web,
+            host,
+            f"{verband.kind_label} {place_name(verband.name)}",
+            f"Unsere Ortsgemeinden: Ortsgemeinde {place} und weitere. "
+            f"{verband.kind_label} {place_name(verband.name)}, {unit.plz} {place}",
+        )
+        web.truth[unit.id] = host
+        web.cases[unit.id] = "verband"
+    elif case == 7:
+        web.truth[unit.id] = ""
+        web.cases[unit.id] = "no site"
+        decoys = own
+    elif case == 8 and len(own) > 2:
+        for candidate in own[::2][:2]:  # two different sites (not www. and bare of one)
+            _page(
+                web,
+                candidate.host,
+                f"{label} {place} - Startseite",
+                f"{label} {place}, Rathausplatz 1, {unit.plz} {place}. {kreis_name}",
+            )
+        web.truth[unit.id] = ""
+        web.cases[unit.id] = "ambiguous"
+        decoys = own[3:]
+    else:
+        host = own[number % min(3, len(own))].host
+        _page(
+            web,
+            host,
+            f"{label} {place} - Startseite",
+            f"Willkommen in der {label} {place}.",
+            impressum=f"Herausgeber: {label} {place}, Rathausplatz 1, {unit.plz} {place}. "
+            f"Aufsichtsbehörde: {kreis_name}.",
+        )
+        web.truth[unit.id] = host
+        web.cases[unit.id] = "own site"
+        decoys = [c for c in own if site_host(c.url) != site_host(f"http://{host}/")]
+    _decoys(web, unit, place, decoys)
+
+
+def _decoys(web: MiniWeb, unit: Unit, place: str, decoys: list[Candidate]) -> None:
+    """A parked domain, a tourism business with the postal code, a namesake elsewhere."""
+    kinds = ("parked", "tourism", "namesake")
+    for kind, candidate in zip(kinds, decoys[-3:], strict=False):
+        if kind == "parked":
+            _page(web, candidate.host, candidate.host, "Diese Domain steht zum Verkauf.")
+        elif kind == "tourism":
+            _page(
+                web,
+                candidate.host,
+                f"Urlaub in {place} - Tourismus GmbH",
+                f"Ferienwohnungen in {place}. Die Gemeinde {place} lädt ein.",
+                impressum=f"{place} Touristik GmbH, Hauptstraße 2, {unit.plz} {place}",
+            )
+        else:
+            _page(
+                web,
+                candidate.host,
+                f"Gemeinde {place} - Startseite",
+                f"Gemeinde {place}, Rathausplatz 1, 99999 {place}. Landkreis Anderswo.",
+            )
+
+
+def _official(unit: Unit) -> str:
+    return {"Markt": "Markt", "Stadt": "Stadt", "Große Kreisstadt": "Stadt"}.get(
+        unit.kind_label, "Gemeinde"
+    )
+
+
+def _page(web: MiniWeb, host: str, title: str, text: str, impressum: str = "") -> None:
+    folder = web.root / host
+    folder.mkdir(parents=True, exist_ok=True)
+    link = '<a href="/impressum/">Impressum</a>' if impressum else ""
+    (folder / "index.html").write_text(
+        f"<html><head><title>{title}</title></head><body><p>{text}</p>{link}</body></html>",
+        encoding="utf-8",
+    )
+    if impressum:
+        (folder / "impressum").mkdir(exist_ok=True)
+        (folder / "impressum" / "index.html").write_text(
+            f"<html><head><title>Impressum</title></head><body><p>{impressum}</p></body></html>",
+            encoding="utf-8",
+        )
+    web.hosts.add(host)
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[int]:
+    """Site folders under ``root``, served by the demo server in a subprocess; yields its port."""
+    root.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "crawler.demo.server", "--root", str(root)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        try:
+            yield port
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def discover_args(web: MiniWeb, port: int, output: Path) -> list[str]:
+    """``govsocial seeds discover`` arguments for the mini-web on ``port``."""
+    return [
+        "seeds",
+        "discover",
+        "--seeds",
+        str(web.seeds),
+        "-o",
+        str(output),
+        "--allow-private",
+        "-s",
+        f"GOVSOCIAL_HOSTS={json.dumps(web.host_map())}",
+        "-s",
+        f"GOVSOCIAL_DISCOVERY_URL=http://{{host}}:{port}/",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "CONCURRENT_REQUESTS=64",
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Precision:
+    """Proposals against the truth of the mini-web."""
+
+    units: int
+    proposals: int
+    correct: int
+    found: int
+    with_site: int
+    wrong: list[str]
+
+    def lines(self) -> list[str]:
+        """Markdown lines of the figures."""
+        precision = self.correct / self.proposals if self.proposals else 0.0
+        return [
+            f"- mini-web units: {self.units} ({self.with_site} with a true site)",
+            f"- proposals: {self.proposals}, correct: {self.correct}, precision {precision:.3f}",
+            f"- true sites found: {self.found} of {self.with_site}",
+            *(f"- wrong: {line}" for line in self.wrong[:10]),
+        ]
+
+
+def score(web: MiniWeb, output: Path) -> Precision:
+    """Compare ``seeds discover``'s output with the truth (units of the sample only)."""
+    with output.open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle) if row["id"] in web.truth}
+    proposals = [row for row in rows.values() if row["url"]]
+    correct = [
+        r for r in proposals if site_host(r["url"]) == site_host(f"http://{web.truth[r['id']]}/")
+    ]
+    wrong = [
+        f"{r['id']} {r['name']} ({web.cases[r['id']]}): {r['url']} ({r['evidence']})"
+        for r in proposals
+        if r not in correct
+    ]
+    with_site = sum(1 for host in web.truth.values() if host)
+    return Precision(len(web.truth), len(proposals), len(correct), len(correct), with_site, wrong)
+
+
+def run(shared: Path, folder: Path, size: int) -> Precision:
+    """Build the mini-web, serve it, discover, and score."""
+    output = folder / "proposals.csv"
+    with serving(folder / "sites") as port:
+        web = build_miniweb(shared, folder, size, port)
+        subprocess.run(
+            [sys.executable, "-m", "crawler.cli", *discover_args(web, port, output)],
+            check=True,
+        )
+    return score(web, output)
