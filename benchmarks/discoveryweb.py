@@ -261,9 +261,8 @@ def serving(root: Path) -> Iterator[int]:
     command = [sys.executable, "-m", "crawler.demo.server", "--root", str(root)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as server:
         assert server.stdout is not None
-        port = int(server.stdout.readline())
         try:
-            yield port
+            yield json.loads(server.stdout.readline())["http"]
         finally:
             server.terminate()
             server.wait(timeout=10)
