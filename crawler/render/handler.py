@@ -100,6 +100,12 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         self.closing: set[asyncio.Future[None]] = set()
         crawler.signals.connect(self.close_body_context, signal=body_done)
 
+    async def _launch(self) -> None:
+        """Start Playwright for the handler that renders; the other scheme's handler hands its
+        pages over and needs no driver of its own."""
+        if self.renderer is self:
+            await super()._launch()
+
     async def download_request(self, request: Request) -> Response:
         """Render ``meta["playwright"]`` requests; everything else goes the plain way."""
         if not request.meta.get("playwright"):
