@@ -6,6 +6,12 @@ scrapy-playwright's handler before ``DeadlineDownloadHandler``, whose ``download
 former calls for every request without ``meta["playwright"]``. Rendered requests get their own
 bounds instead: at most ``GOVSOCIAL_RENDER_PAGES`` pages at once, the load event within the
 load timeout, then network idle waited for at most the idle timeout.
+
+scrapy-playwright keeps the browser, its contexts and pages; the visit itself is ours. Its own
+route handler and navigation ask the driver for the headers of every request and response a page
+makes (a round trip each, 30 or more per page), and read the DOM at the load event, which this
+handler reads again once the page has gone quiet: together about a tenth of a rendered page's
+cost in benchmarks/RESULTS.md. A visit here asks for the document's headers only.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ import time
 import weakref
 from typing import Any
 
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, Route
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PlaywrightRequest
+from playwright.async_api import Response as PlaywrightResponse
 from playwright.async_api import TimeoutError as PlaywrightTimeout
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Headers, HtmlResponse, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler.items import PageRender
@@ -92,6 +99,7 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         self.visit_timeout = load_timeout + self.idle_timeout + READ_TIMEOUT
         restart = settings.get(RENDER_RESTART_SETTING) or DEFAULT_RESTART_PAGES
         self.restart_after = setting_count(RENDER_RESTART_SETTING, restart, minimum=1)
+        _quiet_request_logs(settings.get("LOG_LEVEL"))
         self.rendered_since_launch = 0
         self.rendering = 0
         self.idle = asyncio.Condition()
@@ -158,6 +166,44 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
         await self._wait_for_quiet(page)
         render, dom = await request.meta[_LOG_META].render(page, request.url, started)
         return response, render, dom
+
+    def _make_request_handler(self, *_: Any, **__: Any) -> Any:
+        """Every request a page makes passes the gate; nothing else is asked of the driver."""
+        return self._route
+
+    async def _route(self, route: Route, request: PlaywrightRequest) -> None:
+        # Headers stay the browser's own: a visitor's browser, on its first visit, with its own
+        # user agent and without the cookies the static fetch was given.
+        try:
+            if await self._refuse(request):
+                self.stats.inc_value("playwright/request_count/aborted")
+                await route.abort()
+            else:
+                await route.continue_()
+        except PlaywrightError:  # the page closed under its request
+            return
+
+    async def _download_request_with_page(
+        self, request: Request, page: Page, spider: Spider
+    ) -> Response:
+        """Load the page to its load event; its DOM is read later, once the page is quiet."""
+        request.meta["playwright_page"] = page
+        started = time.monotonic()
+        document = await page.goto(request.url, **request.meta["playwright_page_goto_kwargs"])
+        headers = Headers()
+        if document is not None:
+            _set_redirect_meta(request, document)
+            headers = Headers(await document.all_headers())
+            headers.pop("Content-Encoding", None)
+        request.meta["download_latency"] = time.monotonic() - started
+        return HtmlResponse(
+            url=page.url,
+            status=document.status if document is not None else 200,
+            headers=headers,
+            body=b"",
+            request=request,
+            flags=["playwright"],
+        )
 
     async def _wait_for_quiet(self, page: Page) -> None:
         """Network idle, or the cap: long-polling and beaconing pages never go quiet."""
@@ -241,6 +287,27 @@ class RenderingDownloadHandler(ScrapyPlaywrightDownloadHandler, DeadlineDownload
             if wrapper.context.browser is browser:
                 del self.context_wrappers[name]
         del self.browser
+
+
+def _set_redirect_meta(request: Request, document: PlaywrightResponse) -> None:
+    """The redirects on the way to the document, as Scrapy's redirect middleware names them."""
+    urls = []
+    redirected = document.request.redirected_from
+    while redirected is not None:
+        urls.append(redirected.url)
+        redirected = redirected.redirected_from
+    if urls:
+        request.meta["redirect_times"] = len(urls)
+        request.meta["redirect_urls"] = urls[::-1]
+
+
+def _quiet_request_logs(level: object) -> None:
+    """scrapy-playwright logs every browser request at DEBUG, asking the driver for a header
+    each time, whenever its logger lets DEBUG through (Scrapy's root logger lets all through)."""
+    request_logs = logging.getLogger("scrapy_playwright")
+    if request_logs.level == logging.NOTSET:
+        named = logging.getLevelName(str(level or "INFO").upper())
+        request_logs.setLevel(named if isinstance(named, int) else logging.INFO)
 
 
 def _reason(error: BaseException) -> str:

@@ -59,6 +59,9 @@ class PageLog:
     cdp: CDPSession | None = None
     # CDP names requests by id; a refused cookie without a Domain belongs to its response's host.
     hosts_by_id: dict[str, str] = field(default_factory=dict)
+    # Names of the cookies responses set by header, read off the raw headers CDP reports anyway:
+    # asking the driver for each response's headers costs a round trip per response.
+    header_cookies: set[str] = field(default_factory=set)
 
     async def attach(self, page: Page) -> None:
         """Listen to the page before it navigates; refuse its dialogs and pop-ups."""
@@ -94,6 +97,9 @@ class PageLog:
         self.hosts_by_id[event.get("requestId", "")] = (urlsplit(url).hostname or "").lower()
 
     def _on_extra_info(self, event: dict[str, Any]) -> None:
+        for name, value in (event.get("headers") or {}).items():
+            if name.lower() == "set-cookie":
+                self.header_cookies.update(_cookie_names(str(value)))
         for blocked in event.get("blockedCookies") or ():
             name, attributes = cookie_line(blocked.get("cookieLine") or "")
             domain = attributes.get("domain", "").lstrip(".")
@@ -135,17 +141,16 @@ class PageLog:
     ) -> tuple[list[RenderedRequest], set[str]]:
         """The requests as rows, and the names of cookies that responses set by header."""
         rows = []
-        header_cookies: set[str] = set()
+        header_cookies = set(self.header_cookies)
         for request in self.requests:
             response = self.responses.get(request)
             blocked = request.failure
             if blocked is not None:
                 refusal = await self.gate.refusal(request.url, request.resource_type, page_url)
                 blocked = refusal or blocked
-            if response is not None:
+            if response is not None and self.cdp is None:
                 for line in await response.header_values("set-cookie"):
-                    for cookie_line in line.split("\n"):
-                        header_cookies.add(cookie_line.split("=", 1)[0].strip())
+                    header_cookies.update(_cookie_names(line))
             host = (urlsplit(request.url).hostname or "").lower()
             rows.append(
                 RenderedRequest(
@@ -160,6 +165,11 @@ class PageLog:
                 )
             )
         return rows, header_cookies
+
+
+def _cookie_names(header: str) -> set[str]:
+    """The names a ``Set-Cookie`` header sets; raw headers join their lines with newlines."""
+    return {line.split("=", 1)[0].strip() for line in header.split("\n") if line.strip()}
 
 
 def _is_navigation(request: Request) -> bool:

@@ -127,6 +127,22 @@ def cookies(handler: RenderHandler, path: str) -> None:
     )
 
 
+def visit(handler: RenderHandler, path: str) -> None:
+    """A homepage that sets a cookie and notes, per request, who asked and with which cookies:
+    the browser's visit must be a first visit, whatever the static fetch was given before."""
+    agent = (handler.headers.get("User-Agent") or "").split(" ", 1)[0]
+    cookie = handler.headers.get("Cookie") or "-"
+    handler.server.log(handler.host, f"{path} agent={agent} cookie={cookie}")
+    if path == "/besuch.js":
+        handler.send(200, b"window.besucht = true;", "application/javascript")
+        return
+    handler.send(
+        200,
+        page("Gemeinde Besuch", "<h1>Gemeinde Besuch</h1>", '<script src="/besuch.js"></script>'),
+        headers={"Set-Cookie": "erster=ja; Path=/"},
+    )
+
+
 def gated(handler: RenderHandler, path: str) -> None:
     """A consent tool that really holds the pixel back until the visitor agrees."""
     held = META_PIXEL.replace("{origin_fb}", handler.vendor("connect.facebook.net"))
@@ -199,6 +215,7 @@ SITES: dict[str, Callable[[RenderHandler, str], None]] = {
     "deadline": slow_subpages,
     "chain": chain,
     "cookies": cookies,
+    "visit": visit,
     "gated": gated,
     "leaky": leaky,
     "ssrf": ssrf,

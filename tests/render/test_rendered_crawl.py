@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from crawler import __version__
 from db.session import make_engine
 from tests.e2e.conftest import govsocial
 from tests.faults.conftest import rows
@@ -32,6 +33,7 @@ EngineFor = Callable[[str], Engine]
 # Sites rendered together in one run, shared by the tests below that only read it.
 SHARED_RUN = (
     *("chain", "cookies", "gated", "leaky", "ssrf", "longpoll", "rude", "spin", "spinlater"),
+    "visit",
 )
 # Their findings do not depend on timing (a long poll and a pop-up may).
 STEADY = ("chain", "cookies", "gated", "leaky", "ssrf", "spin")
@@ -131,6 +133,20 @@ def test_cookies_by_header_and_by_script_and_refused_third_party_cookies(
         shared_run, "SELECT third_party_cookies FROM rendered_pages WHERE body_id = 'cookies'"
     )[0]
     assert counted == 1
+
+
+def test_the_browser_visits_as_a_first_time_visitor_with_its_own_headers(
+    render_web: RenderWeb, shared_run: Engine
+) -> None:
+    seen = [path for host, path in render_web.requests() if host == "www.visit.test"]
+    homepage = [path for path in seen if path.startswith("/ ")]
+    script = [path for path in seen if path.startswith("/besuch.js ")]
+    # The static fetch, then the browser's: the cookie the first was given stays with Scrapy.
+    assert [path.split(" ", 1)[1] for path in homepage] == [
+        f"agent=govsocial/{__version__} cookie=-",
+        "agent=Mozilla/5.0 cookie=-",
+    ]
+    assert script == ["/besuch.js agent=Mozilla/5.0 cookie=erster=ja"]  # its own, from its visit
 
 
 def test_a_consent_tool_that_holds_the_pixel_back_is_reported_gated(
