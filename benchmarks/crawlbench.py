@@ -85,6 +85,8 @@ def serve(shape: WebShape, latency_ms: float = 0.0) -> Iterator[Served]:
         command += ["--images", str(shape.images)]
     if shape.injected:
         command.append("--injected")
+    if shape.homepages is not None:
+        command += ["--homepages", shape.homepages]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         port = int(process.stdout.readline())

@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--injected", action="store_true", help="the rendered tier's web")
     parser.add_argument("--images", type=int, default=None, help="teasers with an image, at most")
     parser.add_argument("--image-kb", type=int, default=16)
+    parser.add_argument("--homepages", default=None, help="a folder of real pages as homepages")
     args = parser.parse_args(argv)
     shape = WebShape(
         bodies=args.bodies,
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         injected=args.injected,
         images=args.images,
         image_kb=args.image_kb,
+        homepages=args.homepages,
     )
     try:
         asyncio.run(serve(shape, args.port, args.latency_ms / 1000))

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import crawlbench, dbbench, detectbench, discoveryweb, instructions, renderbench
-from benchmarks.synthweb import WebShape
+from benchmarks.synthweb import WebShape, real_homepages
 from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES
 
 OUT = Path(__file__).parent / "out"
@@ -257,13 +257,15 @@ def run_render(args: argparse.Namespace) -> None:
         shape = WebShape(
             bodies=bodies,
             page_kb=args.page_kb,
-            variants=args.variants,
+            # Each real page is one site's homepage; all of them come round before one repeats.
+            variants=len(real_homepages(args.corpus)) if args.corpus else args.variants,
             injected=True,
             images=args.images,
             image_kb=args.image_kb,
+            homepages=args.corpus,
         )
         per_round = len(renderbench.sides(args.leaves, not args.govsocial_only))
-        folder = OUT / f"render-{bodies}"
+        folder = OUT / (f"render-corpus-{bodies}" if args.corpus else f"render-{bodies}")
         runs = renderbench.compare(
             shape, run, folder, args.rounds, args.leaves, not args.govsocial_only
         )
@@ -430,6 +432,11 @@ def parser() -> argparse.ArgumentParser:
         "--govsocial-only", action="store_true", help="no plain Playwright runs (memory at size)"
     )
     render.add_argument("--images", type=int, default=20, help="teaser images per homepage")
+    render.add_argument(
+        "--corpus",
+        default=None,
+        help="serve the real pages of this folder (e.g. ../shared/corpus) as the homepages",
+    )
     render.add_argument("--image-kb", type=int, default=16)
     render.add_argument(
         "--pages-at-once", type=int, default=DEFAULT_RENDER_PAGES, help="GOVSOCIAL_RENDER_PAGES"

@@ -148,6 +148,7 @@ class WebShape:
     injected: bool = False  # homepages carry what only a browser sees (module docstring)
     images: int | None = None  # teasers with an image, at most (None: every one)
     image_kb: int = 16  # each first-party image, as the server sends it
+    homepages: str | None = None  # a folder of real pages served as the homepages, in turn
 
     def host(self, index: int) -> str:
         """The host name of body ``index``."""
@@ -278,8 +279,20 @@ def render_page(shape: WebShape, variant: int, path: str) -> bytes:
 
 
 def render_site(shape: WebShape, variant: int) -> dict[str, bytes]:
-    """Every page of one variant site, by path."""
-    return {path: render_page(shape, variant, path) for path in page_paths()}
+    """Every page of one variant site, by path; the homepage a real one where asked for."""
+    site = {path: render_page(shape, variant, path) for path in page_paths()}
+    if shape.homepages is not None:
+        pages = real_homepages(shape.homepages)
+        site["/"] = pages[variant % len(pages)].read_bytes()
+    return site
+
+
+def real_homepages(folder: str) -> list[Path]:
+    """The pages of ``folder`` (``*.html``), in a fixed order; at least one."""
+    pages = sorted(Path(folder).glob("*.html"))
+    if not pages:
+        raise ValueError(f"no *.html pages in {folder}")
+    return pages
 
 
 def png(kb: int, seed: int = 7) -> bytes:

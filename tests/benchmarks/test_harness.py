@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench
 from benchmarks.speed import main
-from benchmarks.synthweb import WebShape, page_paths, render_page
+from benchmarks.synthweb import WebShape, page_paths, real_homepages, render_page
 
 TINY = WebShape(bodies=3, page_kb=8, variants=2)
 
@@ -110,6 +110,28 @@ def test_the_injected_web_serves_images_and_vendors_over_tls() -> None:
             "fr=0bench; Path=/; Max-Age=7776000",
         )
         connection.close()
+
+
+def test_real_homepages_are_served_in_turn_with_the_synthetic_subpages(tmp_path: Path) -> None:
+    for name in ("b.html", "a.html"):
+        (tmp_path / name).write_text(f"<html><body>{name}</body></html>", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a page", encoding="utf-8")
+    shape = WebShape(bodies=3, page_kb=8, variants=2, homepages=str(tmp_path))
+    with crawlbench.serve(shape) as served:
+        homepages = [fetch(served.port, shape.host(index), "/")[1] for index in range(3)]
+        status, subpage = fetch(served.port, shape.host(0), page_paths()[1])
+    assert [page.decode() for page in homepages] == [
+        "<html><body>a.html</body></html>",
+        "<html><body>b.html</body></html>",
+        "<html><body>a.html</body></html>",
+    ]
+    assert status == 200
+    assert b"Gemeinde 0" in subpage
+
+
+def test_a_homepage_folder_without_pages_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no \\*.html pages"):
+        real_homepages(str(tmp_path))
 
 
 @pytest.mark.render
