@@ -36,6 +36,7 @@ from crawler.seeds.candidates import (
     Member,
     Neighbourhood,
     candidates,
+    hosts_by_rule,
 )
 from crawler.seeds.sources import Source
 from crawler.seeds.units import COLUMNS, Unit, row_of
@@ -107,8 +108,9 @@ class Recall:
     lists: dict[str, list[int]] = field(default_factory=dict)  # list -> [units, hits]
     rule_hits: Counter[str] = field(default_factory=Counter)  # the first rule that found it
     rule_candidates: Counter[str] = field(default_factory=Counter)
+    rule_only: Counter[str] = field(default_factory=Counter)  # no other rule finds it
 
-    def count(self, key: str, url: str, made: list[Candidate]) -> None:
+    def count(self, key: str, url: str, made: list[Candidate], body: Body) -> None:
         """Score one unit's candidates against its known site."""
         self.units += 1
         self.per_unit.append(len(made))
@@ -122,6 +124,13 @@ class Recall:
         self.rule_candidates.update(c.rule for c in made)
         if found is not None:
             self.rule_hits[found] += 1
+        finders = [
+            rule.name
+            for rule, hosts in hosts_by_rule(body).items()
+            if host in {site_host(f"https://{generated}/") for generated in hosts}
+        ]
+        if len(finders) == 1:
+            self.rule_only[finders[0]] += 1
 
     def lines(self) -> list[str]:
         """Markdown lines of the figures."""
@@ -140,11 +149,18 @@ class Recall:
         ]
         for name, (units, hits) in sorted(self.lists.items()):
             lines.append(f"| {name} | {units} | {hits / units:.3f} ({hits}) |")
-        lines += ["", "| rule | units found first by it | candidates per unit |", "|---|---|---|"]
+        lines += [
+            "",
+            "| rule | units it finds first | units only it finds | candidates per unit |",
+            "|---|---|---|---|",
+        ]
         for rule in ("listed", *(rule.name for rule in RULES)):
             made = self.rule_candidates[rule]
             if made:
-                lines.append(f"| {rule} | {self.rule_hits[rule]} | {made / self.units:.2f} |")
+                lines.append(
+                    f"| {rule} | {self.rule_hits[rule]} | {self.rule_only[rule]} | "
+                    f"{made / self.units:.2f} |"
+                )
         return lines
 
 
@@ -157,7 +173,8 @@ def recall(shared: Path) -> Recall:
         unit = units.get(known.key)
         url = normalise_url(known.website)
         if unit is not None and url is not None:
-            scored.count(known.key, url, candidates(body_of(unit, units, around)))
+            body = body_of(unit, units, around)
+            scored.count(known.key, url, candidates(body), body)
     return scored
 
 

@@ -171,13 +171,9 @@ class Candidate:
 
 def candidates(body: Body) -> list[Candidate]:
     """Candidate homepages of ``body``, most likely first, each once, with whose they'd be."""
-    names = _Names.of(body)
     found = [Candidate(body.verband_url, "verband", rule="listed")] if body.verband_url else []
-    for rule in RULES:
-        found += [
-            Candidate(f"https://{host}/", rule.of, host, rule.name)
-            for host in rule.make(body, names)
-        ]
+    for rule, hosts in hosts_by_rule(body).items():
+        found += [Candidate(f"https://{host}/", rule.of, host, rule.name) for host in hosts]
     seen: set[str] = set()
     unique = []
     for candidate in found:
@@ -185,6 +181,12 @@ def candidates(body: Body) -> list[Candidate]:
             seen.add(candidate.url)
             unique.append(candidate)
     return unique[:MAX_CANDIDATES]
+
+
+def hosts_by_rule(body: Body) -> dict[Rule, list[str]]:
+    """Every rule's hosts for ``body``, uncut and with repeats: what each rule alone would try."""
+    names = _Names.of(body)
+    return {rule: rule.make(body, names) for rule in RULES}
 
 
 def candidate_urls(body: Body) -> list[str]:
@@ -267,7 +269,7 @@ def _suffixed(body: Body, names: _Names) -> list[str]:
 
 def _verband_seat(body: Body, names: _Names) -> list[str]:
     seat = name_slugs(body.verband_seat)[:1] if body.verband_seat else []
-    return _hosts(seat, (*names.verband_prefixes[:1], "stadt"), DE)
+    return _hosts(seat + _prefixed_labels(seat, (*names.verband_prefixes[:1], "stadt"), 0), (), DE)
 
 
 def _with_kreis(body: Body, names: _Names) -> list[str]:
