@@ -19,6 +19,7 @@ import json
 import statistics
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,16 @@ from pathlib import Path
 from benchmarks import seedsources
 from crawler.detection.domains import url_domain
 from crawler.seeds import gv
-from crawler.seeds.candidates import Body, Candidate, candidates
+from crawler.seeds.candidates import (
+    MAX_CANDIDATES,
+    RULES,
+    Body,
+    Candidate,
+    Member,
+    Neighbourhood,
+    candidates,
+    hosts_by_rule,
+)
 from crawler.seeds.sources import Source
 from crawler.seeds.units import COLUMNS, Unit, row_of
 from crawler.seeds.urls import normalise_url, site_host
@@ -55,7 +65,14 @@ def gazetteer(shared: Path) -> dict[str, Unit]:
     return {unit.id: unit for unit in gv.build_units(source, records, 1).units}
 
 
-def body_of(unit: Unit, units: dict[str, Unit]) -> Body:
+def neighbourhood(units: dict[str, Unit]) -> Neighbourhood:
+    """Every Verband's seat and every Kreis's regions in the gazetteer."""
+    members = [Member(u.name, u.population, u.kreis_id, u.verband_id) for u in units.values()]
+    kreise = {u.id: u.name for u in units.values() if u.kind == "landkreis"}
+    return Neighbourhood.of(members, kreise)
+
+
+def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
     """What candidates are made from, as ``seeds discover`` gets it from a built list."""
     verband = units.get(unit.verband_id) if unit.verband_id else None
     kreis = units.get(unit.kreis_id) if unit.kreis_id else None
@@ -69,46 +86,96 @@ def body_of(unit: Unit, units: dict[str, Unit]) -> Body:
         verband.kind_label if verband else "",
         verband.url if verband else "",
         kreis.name if kreis else "",
+        around.seats.get(unit.verband_id, ""),
+        around.regions.get(unit.kreis_id, ()),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Recall:
-    """Candidate recall over the units whose website is known."""
+# The shared lists, told apart by Land: the rules were designed on the misses of the first; the
+# OKF DE lists (Bayern, Sachsen-Anhalt) are the held-out part.
+LISTS = {"09": "OKF DE Bayern (held out)", "15": "OKF DE Sachsen-Anhalt (held out)"}
+MUNICIPAL_LIST = "municipal-websites (rules designed on it)"
 
-    units: int
-    host_hits: int
-    domain_hits: int
-    per_unit: list[int]
+
+@dataclass(slots=True)
+class Recall:
+    """Candidate recall over the units whose website is known, per list and per naming rule."""
+
+    units: int = 0
+    host_hits: int = 0
+    domain_hits: int = 0
+    per_unit: list[int] = field(default_factory=list)
+    lists: dict[str, list[int]] = field(default_factory=dict)  # list -> [units, hits]
+    rule_hits: Counter[str] = field(default_factory=Counter)  # the first rule that found it
+    rule_candidates: Counter[str] = field(default_factory=Counter)
+    rule_only: Counter[str] = field(default_factory=Counter)  # no other rule finds it
+
+    def count(self, key: str, url: str, made: list[Candidate], body: Body) -> None:
+        """Score one unit's candidates against its known site."""
+        self.units += 1
+        self.per_unit.append(len(made))
+        host = site_host(url)
+        found = next((c.rule for c in made if site_host(c.url) == host), None)
+        self.host_hits += found is not None
+        self.domain_hits += url_domain(url) in {url_domain(c.url) for c in made}
+        tally = self.lists.setdefault(LISTS.get(key[:2], MUNICIPAL_LIST), [0, 0])
+        tally[0] += 1
+        tally[1] += found is not None
+        self.rule_candidates.update(c.rule for c in made)
+        if found is not None:
+            self.rule_hits[found] += 1
+        finders = [
+            rule.name
+            for rule, hosts in hosts_by_rule(body).items()
+            if host in {site_host(f"https://{generated}/") for generated in hosts}
+        ]
+        if len(finders) == 1:
+            self.rule_only[finders[0]] += 1
 
     def lines(self) -> list[str]:
         """Markdown lines of the figures."""
-        return [
+        lines = [
             f"- units with a known website: {self.units}",
             f"- candidate recall, same host (without www.): {self.host_hits / self.units:.3f}"
             f" ({self.host_hits})",
             f"- candidate recall, same registrable domain: {self.domain_hits / self.units:.3f}"
             f" ({self.domain_hits})",
             f"- candidates per unit: mean {statistics.mean(self.per_unit):.1f}, median "
-            f"{statistics.median(self.per_unit):.0f}, max {max(self.per_unit)}",
+            f"{statistics.median(self.per_unit):.0f}, max {max(self.per_unit)}, "
+            f"{sum(n >= MAX_CANDIDATES for n in self.per_unit)} units capped",
+            "",
+            "| list | units | recall |",
+            "|---|---|---|",
         ]
+        for name, (units, hits) in sorted(self.lists.items()):
+            lines.append(f"| {name} | {units} | {hits / units:.3f} ({hits}) |")
+        lines += [
+            "",
+            "| rule | units it finds first | units only it finds | candidates per unit |",
+            "|---|---|---|---|",
+        ]
+        for rule in ("listed", *(rule.name for rule in RULES)):
+            made = self.rule_candidates[rule]
+            if made:
+                lines.append(
+                    f"| {rule} | {self.rule_hits[rule]} | {self.rule_only[rule]} | "
+                    f"{made / self.units:.2f} |"
+                )
+        return lines
 
 
 def recall(shared: Path) -> Recall:
     """Candidate recall against every unit of the shared lists whose website is known."""
     units = gazetteer(shared)
-    host_hits = domain_hits = 0
-    per_unit = []
+    around = neighbourhood(units)
+    scored = Recall()
     for known in seedsources.known_websites(shared):
         unit = units.get(known.key)
         url = normalise_url(known.website)
-        if unit is None or url is None:
-            continue
-        made = candidates(body_of(unit, units))
-        per_unit.append(len(made))
-        host_hits += site_host(url) in {site_host(c.url) for c in made}
-        domain_hits += url_domain(url) in {url_domain(c.url) for c in made}
-    return Recall(len(per_unit), host_hits, domain_hits, per_unit)
+        if unit is not None and url is not None:
+            body = body_of(unit, units, around)
+            scored.count(known.key, url, candidates(body), body)
+    return scored
 
 
 @dataclass(slots=True)
@@ -136,8 +203,9 @@ def build_miniweb(shared: Path, folder: Path, size: int, port: int) -> MiniWeb:
     sample = gemeinden[::step][:size]
     web = MiniWeb(folder / "sites", folder / "seeds.csv")
     related: dict[str, Unit] = {}
+    around = neighbourhood(units)
     for number, unit in enumerate(sample):
-        _site_case(web, number, unit, units, related, port)
+        _site_case(web, number, unit, (units, around), related, port)
     rows = [row_of(unit) for unit in (*sample, *related.values())]
     with web.seeds.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
@@ -150,17 +218,18 @@ def _site_case(
     web: MiniWeb,
     number: int,
     unit: Unit,
-    units: dict[str, Unit],
+    gazetteer: tuple[dict[str, Unit], Neighbourhood],
     related: dict[str, Unit],
     port: int,
 ) -> None:
+    units, around = gazetteer
     kreis = units.get(unit.kreis_id)
     verband = units.get(unit.verband_id) if unit.verband_id else None
     for relation in (kreis, verband):
         if relation is not None and relation.id not in related:
             related[relation.id] = relation
             relation.url = relation.url or f"http://{relation.id}.invalid/"
-    own = [c for c in candidates(body_of(unit, units)) if c.of == "self" and c.host]
+    own = [c for c in candidates(body_of(unit, units, around)) if c.of == "self" and c.host]
     place, label = place_name(unit.name), _official(unit)
     kreis_name = kreis.name if kreis else "Anderswo"
     case = number % 10

@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.net.guard import ALLOW_PRIVATE_SETTING
 from crawler.net.resolver import HOSTS_SETTING
 from crawler.run.crawl import default_and_environment_settings
-from crawler.seeds.candidates import Body, candidates
+from crawler.seeds.candidates import Body, Member, Neighbourhood, candidates
 from crawler.seeds.files import replace_with_csv
 from crawler.seeds.seedfile import Seed, read_seeds
 from crawler.seeds.verify import Facts, Verdict
@@ -74,10 +74,26 @@ def tasks_of(path: Path, columns: dict[str, str]) -> list[Task]:
     """One task per unit without a website, with its relations from the same list."""
     seed_list = read_seeds(path, columns, skip_without_url=True)
     everyone = {seed.id: seed for seed in (*seed_list.seeds, *seed_list.without_url)}
-    return [_task(seed, everyone) for seed in seed_list.without_url]
+    around = _neighbourhood(everyone)
+    return [_task(seed, everyone, around) for seed in seed_list.without_url]
 
 
-def _task(seed: Seed, everyone: dict[str, Seed]) -> Task:
+def _neighbourhood(everyone: dict[str, Seed]) -> Neighbourhood:
+    """Every Verband's seat and every Kreis's landscapes, from the whole list."""
+    members = [
+        Member(
+            seed.name,
+            seed.population,
+            seed.attributes.get("kreis_id", ""),
+            seed.attributes.get("verband_id", ""),
+        )
+        for seed in everyone.values()
+    ]
+    kreise = {seed.id: seed.name for seed in everyone.values() if seed.kind == "landkreis"}
+    return Neighbourhood.of(members, kreise)
+
+
+def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
     attributes = seed.attributes
     kreis = everyone.get(attributes.get("kreis_id", ""))
     verband = everyone.get(attributes.get("verband_id", ""))
@@ -96,6 +112,8 @@ def _task(seed: Seed, everyone: dict[str, Seed]) -> Task:
         verband.attributes.get("kind_label", "") if verband else "",
         verband.url if verband else "",
         kreis.name if kreis else "",
+        around.seats.get(verband.id, "") if verband else "",
+        around.regions.get(kreis.id, ()) if kreis else (),
     )
     facts = Facts(
         seed.id,

@@ -2,24 +2,43 @@
 
 No list of known sites is consulted: a candidate is what a body's name would become as a domain
 under the conventions German municipalities follow, so a unit nobody lists can still be found.
+Each convention is a named ``Rule`` (``RULES``, most productive first); ``python -m benchmarks
+discovery`` reports how many known sites each one finds first and what it costs per unit.
 
 - The name before its first comma ("Abenberg, St" -> "Abenberg"); Destatis' qualifiers are read:
   "a.Inn" (am Inn), "a.d.Saale" (an der Saale), "i.Grabfeld" (im Grabfeld), "b.München" (bei),
-  "(Oberpf)": each gives the name with the qualifier, without it and in its short form.
+  "(Oberpf)": each gives the name with the qualifier, without it and in its short form; the
+  landscapes Destatis shortens after a slash are written out ("/Erzgeb." -> erzgebirge), and a
+  name that is a landscape with its preposition is also tried without it ("An der Finne").
 - Umlauts and ß transliterated (ae, oe, ue, ss); "St." and "Sankt" both tried; "Bad X" also as X.
-- Words joined by "-" and run together; a prefix by kind (`gemeinde-`, `stadt-`, `markt-`,
-  `vg-`, `vgem-`, `amt-`, `samtgemeinde-`, `verbandsgemeinde-`, `landkreis-`, `kreis-`, ...).
-- `.de` and the regional top-level domains in use (`.bayern`, `.nrw`, `.saarland`, `.berlin`,
-  `.hamburg`), each with and without `www.`.
-- The unit's relations: the site its Verband has in the same list, and candidates made from
-  the Verband's name.
+- ``name``: words joined by "-" and run together; a prefix by kind (`gemeinde-`, `stadt-`,
+  `markt-`, `vg-`, `vgem-`, `amt-`, `samtgemeinde-`, `verbandsgemeinde-`, `landkreis-`, ...),
+  the first of each kind also run together (`amtpreetz-land`); `.de`, and the regional
+  top-level domains in use (`.bayern`, `.nrw`, `.saarland`, `.berlin`, `.hamburg`) for the
+  name as written; each host with and without `www.`.
+- ``name-district``: Bavarian and Baden-Württemberg sites tell a name from its namesakes by the
+  Regierungsbezirk, read from the AGS (`alfeld-mfr`, `haag-oberfranken`, `biberach-baden`).
+- ``name-region``: the landscape its neighbours carry: the river and region qualifiers most
+  frequent among the names of its Kreis, and the landscape the Kreis is named after
+  (`wallersheim-eifel`, `steinen-westerwald`, `hausen-rhoen`).
+- ``name-other-tld`` (`.info`, `.eu`, `.net`, `.com`, `.org`), ``name-suffix`` (`-online`,
+  the Land: `-sh`, `-bayern`, ...), ``name-kreis`` (the Kreis's name added),
+  ``name-subdomain`` (the kind word as first label: `gemeinde.laboe.de`), ``ortsgemeinde``
+  (`og-`/`ortsgemeinde-` for the Gemeinden of a Verbandsgemeinde), ``name-idna`` (umlauts kept).
+- The unit's relations: the site its Verband has in the same list (``listed``), and
+  ``verband`` (the Verband's name with its kind's prefixes), ``verband-acronym`` (the initials
+  of a Verband of several words: `vgben` for Bad Ems-Nassau, `amt-sn`), ``verband-parts``
+  (each place of a merged Verband: `simmern` for Simmern-Rheinböllen), ``verband-seat`` (its
+  most populous member, which usually hosts it: `rockenhausen` for Nordpfälzer Land),
+  ``verband-vg`` (`linz-vg`), ``verband-idna``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from crawler.seeds import taxonomy
@@ -46,6 +65,8 @@ QUALIFIER = re.compile(r"\s+(a\.d\.|v\.d\.|a\.|i\.|b\.|o\.|u\.)\s*(.+)$")
 LONG_QUALIFIER = re.compile(
     r"\s+(am|an der|an|im|in der|in|bei|ob der|unter|vor der|auf der)\s+(.+)$", re.IGNORECASE
 )
+# A name that is a landscape with its preposition: the site uses the landscape alone.
+LEADING_PREPOSITION = re.compile(r"^(am|an der|an den|an|im|in der|auf der)\s+", re.IGNORECASE)
 PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*")
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 PREFIXES_BY_LABEL = {
@@ -54,7 +75,7 @@ PREFIXES_BY_LABEL = {
     "Samtgemeinde": ("samtgemeinde", "sg"),
     "Verbandsgemeinde": ("vg", "verbandsgemeinde", "vgv", "verbgem"),
     "Verwaltungsgemeinschaft": ("vgem", "vg", "verwaltungsgemeinschaft"),
-    "Verwaltungsverband": ("gvv", "vvg", "vvs"),
+    "Verwaltungsverband": ("gvv",),
     "Kirchspielslandgemeinde": ("amt",),
 }
 PREFIXES_BY_KIND = {
@@ -74,14 +95,37 @@ KIND_WORDS = re.compile(
     re.IGNORECASE,
 )
 KIND_SUFFIX = re.compile(r"\s*\((vgem|vg|gvv)\)\s*$", re.IGNORECASE)
+# Destatis' short forms of the landscape after a slash, as sites write them ("Triebel/Vogtl.").
+ABBREVIATIONS = {
+    "Erzgeb.": ("erzgebirge",),
+    "Vogtl.": ("vogtland",),
+    "Sa.": ("sachsen",),
+    "O.L.": ("ol", "oberlausitz"),
+    "Sächs. Schw.": ("sachsen",),
+}
 # Extra TLDs some municipalities use; tried for the plain name only (not for every prefix).
-OTHER_TLDS = ("info", "eu", "com", "org")
+OTHER_TLDS = ("info", "eu", "net", "com", "org")
 SUFFIXES = ("online",)
 # A Verband named like "Bad Königshofen i.Grabfeld (VGem)" has dozens of spellings; its sites
 # use the first few (as written, hyphenated or run together, without the qualifier).
 VERBAND_SPELLINGS = 4
 # The most a unit gets, most likely first; the tail of a long list finds next to nothing.
 MAX_CANDIDATES = 120
+# How a name is told from its namesakes in the same Land: the Regierungsbezirk (the AGS's third
+# digit) as Bavarian and Baden-Württemberg sites write it ("alfeld-mfr", "biberach-baden").
+DISTRICT_SUFFIXES = {
+    "091": ("obb", "oberbayern"),
+    "092": ("ndb", "niederbayern"),
+    "093": ("opf", "oberpfalz"),
+    "094": ("ofr", "oberfranken"),
+    "095": ("mfr", "mittelfranken"),
+    "096": ("ufr", "unterfranken"),
+    "097": ("schwaben",),
+    "081": ("wuertt",),
+    "082": ("baden",),
+    "083": ("baden", "schwarzwald"),
+    "084": ("wuertt", "hohenzollern"),
+}
 # How a name is told from its namesakes in other Länder ("horn-hunsrueck", "bevern-sh").
 STATE_SUFFIXES = {
     "01": ("sh",),
@@ -111,6 +155,8 @@ class Body:
     verband_label: str = ""
     verband_url: str = ""
     kreis_name: str = ""
+    verband_seat: str = ""  # the name of the Verband's most populous member
+    regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +166,14 @@ class Candidate:
     url: str
     of: str = "self"
     host: str = ""  # the generated host name; empty for a URL taken from the list
+    rule: str = ""  # the naming rule that made it (``listed``: the Verband's site in the list)
 
 
 def candidates(body: Body) -> list[Candidate]:
     """Candidate homepages of ``body``, most likely first, each once, with whose they'd be."""
-    own, verband = _own_and_verband_hosts(body)
-    found = [Candidate(body.verband_url, "verband")] if body.verband_url else []
-    found += [Candidate(f"https://{host}/", "self", host) for host in own]
-    found += [Candidate(f"https://{host}/", "verband", host) for host in verband]
+    found = [Candidate(body.verband_url, "verband", rule="listed")] if body.verband_url else []
+    for rule, hosts in hosts_by_rule(body).items():
+        found += [Candidate(f"https://{host}/", rule.of, host, rule.name) for host in hosts]
     seen: set[str] = set()
     unique = []
     for candidate in found:
@@ -137,30 +183,170 @@ def candidates(body: Body) -> list[Candidate]:
     return unique[:MAX_CANDIDATES]
 
 
+def hosts_by_rule(body: Body) -> dict[Rule, list[str]]:
+    """Every rule's hosts for ``body``, uncut and with repeats: what each rule alone would try."""
+    names = _Names.of(body)
+    return {rule: rule.make(body, names) for rule in RULES}
+
+
 def candidate_urls(body: Body) -> list[str]:
     """Candidate homepages of ``body``, most likely first, each once."""
     return [candidate.url for candidate in candidates(body)]
 
 
-def _own_and_verband_hosts(body: Body) -> tuple[list[str], list[str]]:
-    tlds = ("de", *REGIONAL_TLDS.get(body.state_code, ()))
-    prefixes = (*PREFIXES_BY_KIND.get(body.kind, ()), *PREFIXES_BY_LABEL.get(body.kind_label, ()))
-    slugs = name_slugs(body.name)
-    hosts = _hosts(slugs, prefixes, tlds)
-    plain = slugs[:2]  # the name as written, hyphenated and run together
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """A body's name and its Verband's as domain labels, with the prefixes and TLDs they take."""
+
+    tlds: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    slugs: list[str]
+    verband_slugs: list[str]
+    verband_prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, body: Body) -> _Names:
+        """The labels of ``body``'s name and its Verband's."""
+        return cls(
+            ("de", *REGIONAL_TLDS.get(body.state_code, ())),
+            (*PREFIXES_BY_KIND.get(body.kind, ()), *PREFIXES_BY_LABEL.get(body.kind_label, ())),
+            name_slugs(body.name),
+            name_slugs(body.verband_name)[:VERBAND_SPELLINGS] if body.verband_name else [],
+            PREFIXES_BY_LABEL.get(body.verband_label, ()),
+        )
+
+    @property
+    def first(self) -> list[str]:
+        """The name as written, hyphenated: what the other rules add their words to."""
+        return self.slugs[:1]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One naming convention: the hosts it makes of a body, and whose site they would be."""
+
+    name: str
+    of: str
+    make: Callable[[Body, _Names], list[str]]
+
+
+def _named(body: Body, names: _Names) -> list[str]:
+    plain = _hosts(names.slugs, (), names.tlds[:1]) + _hosts(names.slugs[:1], (), names.tlds[1:])
+    return plain + _prefixed(names.slugs, names.prefixes, names.tlds[:1])
+
+
+def _verband(body: Body, names: _Names) -> list[str]:
+    plain = _hosts(names.verband_slugs, (), names.tlds[:1])
+    return plain + _prefixed(names.verband_slugs, names.verband_prefixes, names.tlds[:1])
+
+
+def _with_district(body: Body, names: _Names) -> list[str]:
+    suffixes = DISTRICT_SUFFIXES.get(body.id[:3], ())
+    return _hosts([f"{slug}-{suffix}" for slug in names.first for suffix in suffixes], (), DE)
+
+
+def _with_region(body: Body, names: _Names) -> list[str]:
+    return _hosts([f"{slug}-{region}" for slug in names.first for region in body.regions], (), DE)
+
+
+def _verband_acronym(body: Body, names: _Names) -> list[str]:
+    initials = acronyms(body.verband_name)
+    return _hosts(_prefixed_labels(initials, names.verband_prefixes, len(initials)), (), DE)
+
+
+def _verband_parts(body: Body, names: _Names) -> list[str]:
+    return _hosts(name_parts(body.verband_name), names.verband_prefixes[:1], DE)
+
+
+def _other_tlds(body: Body, names: _Names) -> list[str]:
+    return _hosts(names.first, (), OTHER_TLDS)
+
+
+def _suffixed(body: Body, names: _Names) -> list[str]:
     suffixes = (*SUFFIXES, *STATE_SUFFIXES.get(body.state_code, ()))
-    hosts += _hosts([f"{slug}-{suffix}" for slug in plain[:1] for suffix in suffixes], (), tlds)
-    hosts += _hosts(plain, (), OTHER_TLDS)
-    hosts += _hosts(_idna(body.name), (), tlds[:1])
-    for kreis in name_slugs(body.kreis_name)[:1]:
-        hosts += _hosts([f"{slug}-{kreis}" for slug in plain[:1]], (), tlds[:1])
-    verband: list[str] = []
-    if body.verband_name:
-        verband_prefixes = PREFIXES_BY_LABEL.get(body.verband_label, ())
-        verband_slugs = name_slugs(body.verband_name)[:VERBAND_SPELLINGS]
-        verband += _hosts(verband_slugs, verband_prefixes, tlds)
-        verband += _hosts([f"{slug}-vg" for slug in verband_slugs[:2]], (), tlds[:1])
-    return hosts, verband
+    return _hosts([f"{slug}-{suffix}" for slug in names.first for suffix in suffixes], (), DE)
+
+
+def _verband_seat(body: Body, names: _Names) -> list[str]:
+    seat = name_slugs(body.verband_seat)[:1] if body.verband_seat else []
+    return _hosts(seat + _prefixed_labels(seat, (*names.verband_prefixes[:1], "stadt"), 0), (), DE)
+
+
+def _with_kreis(body: Body, names: _Names) -> list[str]:
+    kreis = name_slugs(body.kreis_name)[:1]
+    return _hosts([f"{slug}-{k}" for slug in names.first for k in kreis], (), DE)
+
+
+def _kind_subdomain(body: Body, names: _Names) -> list[str]:
+    return [f"{prefix}.{slug}.de" for prefix in names.prefixes for slug in names.first]
+
+
+def _ortsgemeinde(body: Body, names: _Names) -> list[str]:
+    if body.verband_label != "Verbandsgemeinde" or body.kind != taxonomy.GEMEINDE:
+        return []
+    return _hosts(_prefixed_labels(names.first, ORTSGEMEINDE_PREFIXES, 0), (), DE)
+
+
+def _verband_vg(body: Body, names: _Names) -> list[str]:
+    return _hosts([f"{slug}-vg" for slug in names.verband_slugs[:2]], (), DE)
+
+
+def _idna_named(body: Body, names: _Names) -> list[str]:
+    return _hosts(_idna(body.name), (), DE)
+
+
+def _verband_idna(body: Body, names: _Names) -> list[str]:
+    return _hosts(_idna(body.verband_name), (), DE)
+
+
+DE = ("de",)
+# Most productive first: a unit's list is cut at MAX_CANDIDATES. Each rule's yield (units found
+# per candidate it adds) is measured by ``python -m benchmarks discovery``.
+RULES: tuple[Rule, ...] = (
+    Rule("name", "self", _named),
+    Rule("verband", "verband", _verband),
+    Rule("name-district", "self", _with_district),
+    Rule("name-region", "self", _with_region),
+    Rule("verband-acronym", "verband", _verband_acronym),
+    Rule("verband-parts", "verband", _verband_parts),
+    Rule("name-other-tld", "self", _other_tlds),
+    Rule("name-suffix", "self", _suffixed),
+    Rule("verband-seat", "verband", _verband_seat),
+    Rule("name-kreis", "self", _with_kreis),
+    Rule("name-subdomain", "self", _kind_subdomain),
+    Rule("ortsgemeinde", "self", _ortsgemeinde),
+    Rule("verband-vg", "verband", _verband_vg),
+    Rule("name-idna", "self", _idna_named),
+    Rule("verband-idna", "verband", _verband_idna),
+)
+ORTSGEMEINDE_PREFIXES = ("ortsgemeinde", "og")
+# Words an acronym leaves out ("Gransee und Gemeinden" is not "gug").
+SMALL_WORDS = frozenset({"und", "am", "an", "der", "die", "das", "den", "im", "in", "auf", "bei"})
+
+
+def acronyms(name: str) -> list[str]:
+    """The initials of a name of two or more words ("Bad Ems-Nassau" -> ``ben``)."""
+    spelled = " ".join(_spellings(name)[:1])
+    words = [word for word in fold_words(spelled).split() if word not in SMALL_WORDS]
+    return ["".join(word[0] for word in words)] if len(words) >= 2 else []
+
+
+def name_parts(name: str) -> list[str]:
+    """Each place of a name joining two ("Simmern-Rheinböllen" -> ``simmern``, ``rheinboellen``)."""
+    base = PARENTHESIS.sub(" ", " ".join(_spellings(name)[:1]))
+    parts = ["-".join(fold_words(part).split()) for part in re.split(r"[-/]", base)]
+    return [part for part in parts if len(part) >= 4] if len(parts) >= 2 else []
+
+
+def _prefixed(slugs: list[str], prefixes: tuple[str, ...], tlds: tuple[str, ...]) -> list[str]:
+    """Every prefix joined by a hyphen; the first also run together with the name as written."""
+    return _hosts(_prefixed_labels(slugs, prefixes, 2), (), tlds)
+
+
+def _prefixed_labels(slugs: list[str], prefixes: tuple[str, ...], joined: int) -> list[str]:
+    """``prefix-slug`` for each; ``prefixslug`` for the first prefix and ``joined`` slugs."""
+    labels = [f"{prefix}-{slug}" for prefix in prefixes for slug in slugs]
+    return labels + [f"{prefix}{slug}" for prefix in prefixes[:1] for slug in slugs[:joined]]
 
 
 def _hosts(slugs: list[str], prefixes: Iterable[str], tlds: Iterable[str]) -> list[str]:
@@ -186,13 +372,16 @@ def name_slugs(name: str) -> list[str]:
 
 
 def _idna(name: str) -> list[str]:
-    """The name with its umlauts kept, as an internationalised domain label (xn--...)."""
+    """The name with its umlauts kept, as internationalised domain labels (xn--...)."""
     base = KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip().casefold()
     if base.isascii():
         return []
     words = re.findall(r"\w+", PARENTHESIS.sub(" ", base))
     try:
-        return [("-".join(words)).encode("idna").decode()]
+        return [
+            label.encode("idna").decode()
+            for label in dict.fromkeys(("-".join(words), "".join(words)))
+        ]
     except UnicodeError:
         return []
 
@@ -213,6 +402,8 @@ def _spellings(name: str) -> list[str]:
     base = KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip()
     base = KIND_SUFFIX.sub("", base)
     forms = [base]
+    if LEADING_PREPOSITION.match(base):  # "An der Finne" -> "Finne", "Am Brahmetal" -> "Brahmetal"
+        forms.append(LEADING_PREPOSITION.sub("", base))
     spelled_out = LONG_QUALIFIER.search(base)
     if spelled_out:
         head, tail = base[: spelled_out.start()], spelled_out.group(2)
@@ -227,7 +418,9 @@ def _spellings(name: str) -> list[str]:
         forms += [head] + [f"{head} {long} {tail}" for long in QUALIFIERS[word]]
         forms += [f"{head} {tail}"]
     if "/" in base:  # "Bernau b.Berlin" is caught above; "Triebel/Vogtl." here
-        forms.append(base.split("/", 1)[0])
+        head, tail = base.split("/", 1)
+        forms.append(head)
+        forms += [f"{head} {long}" for long in ABBREVIATIONS.get(tail.strip(), ())]
     more = []
     for form in forms:
         if re.match(r"^bad\s+", form, re.IGNORECASE):
@@ -243,3 +436,76 @@ def _spellings(name: str) -> list[str]:
 def _ascii(text: str) -> str:
     folded = text.casefold().translate(TRANSLITERATION)
     return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A unit as its neighbours see it: name, population, Kreis and Verband."""
+
+    name: str
+    population: int | None = None
+    kreis_id: str = ""
+    verband_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What a list says around each unit: every Verband's seat and every Kreis's regions."""
+
+    seats: dict[str, str]
+    regions: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, members: Iterable[Member], kreis_names: dict[str, str]) -> Neighbourhood:
+        """The seats and regions of a whole list (``kreis_names``: Kreis id -> name)."""
+        by_verband: dict[str, list[Member]] = {}
+        by_kreis: dict[str, list[str]] = {kreis: [name] for kreis, name in kreis_names.items()}
+        for member in members:
+            if member.verband_id:
+                by_verband.setdefault(member.verband_id, []).append(member)
+            if member.kreis_id:
+                by_kreis.setdefault(member.kreis_id, []).append(member.name)
+        return cls(
+            {verband: seat(group) for verband, group in by_verband.items()},
+            {
+                kreis: tuple(
+                    dict.fromkeys((*regions(names), *landscapes(kreis_names.get(kreis, ""))))
+                )
+                for kreis, names in by_kreis.items()
+            },
+        )
+
+
+# The qualifiers that name a river or a landscape ("a.Main", "im Grabfeld"), not a neighbour.
+LANDSCAPE_WORDS = frozenset({"a.", "a.d.", "i.", "am", "an", "an der", "im", "in"})
+
+
+def regions(names: Iterable[str], top: int = 3) -> tuple[str, ...]:
+    """The landscape qualifiers most carried by ``names`` ("Hamm (Sieg)", "Selb a.d.Eger")."""
+    counted: Counter[str] = Counter()
+    for name in names:
+        base = KIND_SUFFIX.sub("", KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip())
+        found = [m.group(1) for m in PARENTHESIS.finditer(base)]
+        found += [
+            m.group(2)
+            for m in (QUALIFIER.search(base), LONG_QUALIFIER.search(base))
+            if m and m.group(1).casefold() in LANDSCAPE_WORDS
+        ]
+        counted.update({"-".join(fold_words(f).split()) for f in found} - {""})
+    return tuple(region for region, _ in counted.most_common(top))
+
+
+def landscapes(kreis_name: str) -> list[str]:
+    """The landscapes a Kreis is named after ("Eifelkreis Bitburg-Prüm" -> ``eifel``)."""
+    words = fold_words(KIND_WORDS.sub("", kreis_name)).split()
+    if "kreis" in words:  # "Rhein-Hunsrück-Kreis": every word names a landscape
+        return [word for word in words if word != "kreis"]
+    stems = [w.removesuffix("kreis") for w in words if w.endswith("kreis") and w != "kreis"]
+    # A joining "s" drops the landscape's final "e": "Erzgebirgskreis" -> "erzgebirge".
+    return [f"{stem[:-1]}e" if stem.endswith("gs") else stem for stem in stems]
+
+
+def seat(members: Iterable[Member]) -> str:
+    """The most populous of a Verband's members: where it usually sits and what names its site."""
+    ranked = sorted(members, key=lambda member: member.population or 0, reverse=True)
+    return ranked[0].name if ranked else ""

@@ -1,0 +1,169 @@
+"""Each naming rule of candidates.py: a site it finds, and a near-miss it does not make."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from crawler.run.discover import tasks_of
+from crawler.seeds.candidates import (
+    Body,
+    Member,
+    Neighbourhood,
+    acronyms,
+    candidates,
+    landscapes,
+    name_parts,
+    name_slugs,
+    regions,
+    seat,
+)
+
+
+def hosts(body: Body, of: str = "") -> set[str]:
+    return {c.host for c in candidates(body) if c.host and (not of or c.of == of)}
+
+
+def ortsgemeinde(name: str, verband: str, label: str = "Verbandsgemeinde") -> Body:
+    return Body("07000001", name, "gemeinde", "Kreisangehörige Gemeinde", "07", verband, label)
+
+
+def test_the_regierungsbezirk_tells_a_bavarian_name_from_its_namesakes() -> None:
+    assert "alfeld-mfr.de" in hosts(Body("09574111", "Alfeld", "gemeinde", "", "09"))
+    assert "biberach-baden.de" in hosts(Body("08317011", "Biberach", "gemeinde", "", "08"))
+
+
+def test_a_name_in_hessen_gets_no_bavarian_district() -> None:
+    assert not any("-mfr" in host for host in hosts(Body("06435001", "Alfeld", "gemeinde")))
+
+
+def test_the_landscape_of_the_neighbours_qualifies_a_name() -> None:
+    body = Body("07232301", "Wallersheim", "gemeinde", "", "07", regions=("eifel", "pruem"))
+    assert {"www.wallersheim-eifel.de", "wallersheim-eifel.de"} <= hosts(body)
+
+
+def test_without_landscapes_no_qualified_name_is_made() -> None:
+    assert not any("-eifel" in host for host in hosts(Body("07232301", "Wallersheim")))
+
+
+def test_landscapes_are_read_from_river_and_region_qualifiers_of_names() -> None:
+    names = ["Hamm (Sieg)", "Kirchen (Sieg)", "Betzdorf, Stadt", "Herdorf a.d.Heller"]
+    assert regions(names) == ("sieg", "heller")
+
+
+def test_a_neighbouring_town_named_with_bei_is_no_landscape() -> None:
+    assert regions(["Bergen b.Kirn", "Weiler bei Monzingen"]) == ()
+
+
+def test_a_kreis_named_after_its_landscape_gives_it() -> None:
+    assert landscapes("Eifelkreis Bitburg-Prüm") == ["eifel"]
+    assert landscapes("Erzgebirgskreis") == ["erzgebirge"]
+    assert landscapes("Rhein-Hunsrück-Kreis") == ["rhein", "hunsrueck"]
+
+
+def test_a_kreis_named_after_its_town_gives_no_landscape() -> None:
+    assert landscapes("Kusel") == []
+    assert landscapes("Landkreis Kreis") == []
+
+
+def test_a_verband_of_several_words_is_tried_by_its_initials() -> None:
+    made = hosts(ortsgemeinde("Miellen", "Bad Ems-Nassau"), of="verband")
+    assert {"vgben.de", "www.vg-ben.de"} <= made
+    assert acronyms("Sandesneben-Nusse") == ["sn"]
+
+
+def test_a_verband_of_one_word_has_no_acronym() -> None:
+    assert acronyms("Kusel") == []
+    assert acronyms("Gransee und Gemeinden") == ["gg"]
+
+
+def test_each_place_of_a_merged_verband_is_tried() -> None:
+    made = hosts(ortsgemeinde("Rayerschied", "Simmern-Rheinböllen"), of="verband")
+    assert {"www.simmern.de", "vg-rheinboellen.de"} <= made
+    assert name_parts("Peenetal/Loitz") == ["peenetal", "loitz"]
+
+
+def test_a_verband_of_one_place_is_not_split() -> None:
+    assert name_parts("Bitburger Land") == []
+    assert name_parts("Kusel-Altenglan (VG)") == ["kusel", "altenglan"]
+    assert name_parts("Zell (Mosel)") == []
+
+
+def test_a_verband_named_after_its_landscape_is_tried_by_its_seat() -> None:
+    body = ortsgemeinde("Dörrmoschel", "Nordpfälzer Land")
+    with_seat = replace(body, verband_seat="Rockenhausen, Stadt")
+    assert {"www.rockenhausen.de", "vg-rockenhausen.de"} <= hosts(with_seat, of="verband")
+    assert "rockenhausen.de" not in hosts(body)
+
+
+def test_the_seat_is_the_most_populous_member() -> None:
+    members = [Member("Dörrmoschel", 180), Member("Rockenhausen, Stadt", 5400), Member("Imsweiler")]
+    assert seat(members) == "Rockenhausen, Stadt"
+    assert seat([]) == ""
+
+
+def test_net_is_tried_for_the_name_as_written() -> None:
+    made = hosts(Body("07137020", "Dieblich", "gemeinde", "", "07"))
+    assert {"dieblich.net", "www.dieblich.net"} <= made
+    assert "gemeinde-dieblich.net" not in made
+
+
+def test_the_kind_word_as_first_label() -> None:
+    made = hosts(Body("01057043", "Laboe", "gemeinde", "Kreisangehörige Gemeinde", "01"))
+    assert "gemeinde.laboe.de" in made
+    assert "stadt.laboe.de" not in made
+
+
+def test_an_ortsgemeinde_of_a_verbandsgemeinde_is_tried_as_such() -> None:
+    made = hosts(ortsgemeinde("Bruchertseifen", "Hamm (Sieg)"))
+    assert {"og-bruchertseifen.de", "www.ortsgemeinde-bruchertseifen.de"} <= made
+
+
+def test_a_gemeinde_of_an_amt_is_no_ortsgemeinde() -> None:
+    made = hosts(ortsgemeinde("Bruchertseifen", "Probstei", label="Amt"))
+    assert not any("ortsgemeinde" in host or host.startswith(("og-", "www.og-")) for host in made)
+
+
+def test_the_verband_name_with_its_umlauts() -> None:
+    made = hosts(ortsgemeinde("Gundersweiler", "Nordpfälzer Land"), of="verband")
+    assert "xn--nordpflzerland-bib.de" in made
+    assert not any(h.startswith("xn--") for h in hosts(ortsgemeinde("Rodder", "Adenau")))
+
+
+def test_destatis_landscape_abbreviations_are_written_out() -> None:
+    assert "breitenbrunn-erzgebirge" in name_slugs("Breitenbrunn/Erzgeb.")
+    assert "adorf-vogtland" in name_slugs("Adorf/Vogtl., Stadt")
+    assert name_slugs("Petershagen/Eggersdorf") == [
+        "petershagen-eggersdorf",
+        "petershageneggersdorf",
+        "petershagen",
+    ]
+
+
+def test_a_landscape_name_is_tried_without_its_preposition() -> None:
+    assert "finne" in name_slugs("An der Finne")
+    assert "brahmetal" in name_slugs("Am Brahmetal")
+    assert name_slugs("Annaberg-Buchholz, Stadt")[:2] == ["annaberg-buchholz", "annabergbuchholz"]
+
+
+def test_discovery_gives_each_unit_its_verband_seat_and_kreis_landscapes(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(
+        "id,name,url,kind,population,kreis_id,verband_id,kind_label\n"
+        "07132,Altenkirchen (Westerwald),,landkreis,,,,Landkreis\n"
+        "071325009,Hamm (Sieg),,verband,,07132,,Verbandsgemeinde\n"
+        "07132045,Hamm (Sieg),,gemeinde,3900,07132,071325009,Kreisangehörige Gemeinde\n"
+        "07132017,Bruchertseifen,,gemeinde,250,07132,071325009,Kreisangehörige Gemeinde\n"
+        "07132118,Kirchen (Sieg),https://www.kirchen-sieg.de/,stadt,8400,07132,,Stadt\n",
+        encoding="utf-8",
+    )
+    task = next(t for t in tasks_of(seeds, {}) if t.facts.id == "07132017")
+    made = {c.host for c in task.candidates}
+    assert {"bruchertseifen-sieg.de", "bruchertseifen-westerwald.de"} <= made
+    assert {"www.hamm.de", "vg-hamm.de"} <= made
+
+
+def test_a_list_without_relations_gives_no_seats_or_landscapes() -> None:
+    around = Neighbourhood.of([Member("Aach"), Member("Bach", 10)], {})
+    assert around.seats == {}
+    assert around.regions == {}
