@@ -21,13 +21,13 @@ LOOPBACK = "127.0.0.1"
 QUICK = (
     *FAST,
     "-s",
-    "DOWNLOAD_TIMEOUT=2",
+    "DOWNLOAD_TIMEOUT=5",
     "-s",
     "DOWNLOAD_MAXSIZE=1048576",
     "-s",
     "DOWNLOAD_WARNSIZE=0",
     "-s",
-    "GOVSOCIAL_BODY_TIMEOUT=4",
+    "GOVSOCIAL_BODY_TIMEOUT=12",
     # One item per transaction: interrupt and database-fault tests watch rows arrive one by one.
     "-s",
     "GOVSOCIAL_DB_BATCH=1",

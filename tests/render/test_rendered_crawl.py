@@ -305,7 +305,7 @@ def test_the_body_deadline_still_holds_for_plain_requests_of_a_rendering_crawl(
         for (error,) in rows(engine, "SELECT error FROM pages WHERE body_id = 'deadline'")
         if error is not None
     ]
-    assert errors  # the subpages take a second each: the 2 s budget cannot hold them all
+    assert errors  # the subpages take 1.5 s each: the 2 s budget cannot hold them all
     for error in errors:
         # Refused past the deadline, or cut at the time the body had left, never at 10 s.
         cut = re.search(r"took longer than ([0-9.]+) seconds", error)
