@@ -130,7 +130,7 @@ def test_real_homepages_are_served_in_turn_with_the_synthetic_subpages(tmp_path:
 
 
 def test_a_homepage_folder_without_pages_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="no \\*.html pages"):
+    with pytest.raises(ValueError, match=r"no \*\.html pages"):
         real_homepages(str(tmp_path))
 
 
