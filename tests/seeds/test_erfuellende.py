@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from crawler.run.discover import tasks_of
 from crawler.seeds import gv
 from crawler.seeds.build import administrators, apply_wikidata
 from crawler.seeds.units import Unit
@@ -121,3 +122,24 @@ def test_the_members_of_a_verwaltungsgemeinschaft_named_after_a_member_keep_it(b
     rows = rows_of(built)
     assert rows["16061002"]["parent_id"] == rows["16061097"]["parent_id"] == "160615012"
     assert rows["16061074"]["parent_id"] == "16061"  # Niederorschel, verbandsfrei
+
+
+def test_discovery_tries_the_erfuellende_gemeindes_site_and_name(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(
+        "id,name,url,kind,parent_id,population,kreis_id,verband_id,kind_label\n"
+        "16071,Weimarer Land,,landkreis,16,,,,Landkreis\n"
+        '16071004,"Bad Sulza, Stadt",https://www.bad-sulza.de/,stadt,16071,2800,16071,,Stadt\n'
+        "16071083,Schmiedehausen,,gemeinde,16071004,200,16071,,Kreisangehörige Gemeinde\n"
+        "16071101,Wiegendorf,,gemeinde,16071,400,16071,,Kreisangehörige Gemeinde\n",
+        encoding="utf-8",
+    )
+    tasks = {task.facts.id: task for task in tasks_of(seeds, {})}
+    run = tasks["16071083"]
+    assert run.candidates[0].url == "https://www.bad-sulza.de/"
+    made = {c.host: c.of for c in run.candidates if c.host}
+    assert made["bad-sulza.de"] == made["stadt-bad-sulza.de"] == "verband"
+    assert run.facts.verband_name == "Bad Sulza, Stadt"
+    free = tasks["16071101"]
+    assert not any("sulza" in c.url for c in free.candidates)
+    assert free.facts.verband_name == ""
