@@ -27,7 +27,7 @@ from pathlib import Path
 
 from benchmarks import seedsources
 from crawler.detection.domains import url_domain
-from crawler.seeds import gv
+from crawler.seeds import gv, taxonomy
 from crawler.seeds.candidates import (
     MAX_CANDIDATES,
     RULES,
@@ -76,6 +76,9 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
     """What candidates are made from, as ``seeds discover`` gets it from a built list."""
     verband = units.get(unit.verband_id) if unit.verband_id else None
     kreis = units.get(unit.kreis_id) if unit.kreis_id else None
+    parent = units.get(unit.parent_id)
+    runner = parent if parent and taxonomy.run_by_parent(unit.kind, parent.kind) else None
+    administering = verband or runner
     return Body(
         unit.id,
         unit.name,
@@ -84,10 +87,12 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
         unit.state_code,
         verband.name if verband else "",
         verband.kind_label if verband else "",
-        verband.url if verband else "",
+        administering.url if administering else "",
         kreis.name if kreis else "",
         around.seats.get(unit.verband_id, ""),
         around.regions.get(unit.kreis_id, ()),
+        runner.name if runner else "",
+        runner.kind if runner else "",
     )
 
 
@@ -225,7 +230,9 @@ def _site_case(
     units, around = gazetteer
     kreis = units.get(unit.kreis_id)
     verband = units.get(unit.verband_id) if unit.verband_id else None
-    for relation in (kreis, verband):
+    parent = units.get(unit.parent_id)
+    runner = parent if parent and taxonomy.run_by_parent(unit.kind, parent.kind) else None
+    for relation in (kreis, verband, runner):
         if relation is not None and relation.id not in related:
             related[relation.id] = relation
             relation.url = relation.url or f"http://{relation.id}.invalid/"

@@ -20,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.net.guard import ALLOW_PRIVATE_SETTING
 from crawler.net.resolver import HOSTS_SETTING
 from crawler.run.crawl import default_and_environment_settings
+from crawler.seeds import taxonomy
 from crawler.seeds.candidates import Body, Member, Neighbourhood, candidates
 from crawler.seeds.files import replace_with_csv
 from crawler.seeds.seedfile import Seed, read_seeds
@@ -97,10 +98,12 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
     attributes = seed.attributes
     kreis = everyone.get(attributes.get("kreis_id", ""))
     verband = everyone.get(attributes.get("verband_id", ""))
-    if kreis is None and verband is None and seed.parent_id in everyone:
-        parent = everyone[seed.parent_id]
+    parent = everyone.get(seed.parent_id or "")
+    if kreis is None and verband is None and parent is not None:
         verband = parent if parent.kind == "verband" else None
         kreis = parent if parent.kind == "landkreis" else None
+    runner = parent if parent and taxonomy.run_by_parent(seed.kind, parent.kind) else None
+    administering = verband or runner
     state_code = attributes.get("state_code") or (seed.id[:2] if seed.id.isdigit() else "")
     body = Body(
         seed.id,
@@ -110,17 +113,20 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         state_code,
         verband.name if verband else "",
         verband.attributes.get("kind_label", "") if verband else "",
-        verband.url if verband else "",
+        administering.url if administering else "",
         kreis.name if kreis else "",
         around.seats.get(verband.id, "") if verband else "",
         around.regions.get(kreis.id, ()) if kreis else (),
+        runner.name if runner else "",
+        (runner.kind or "") if runner else "",
     )
+    # A page of the erfüllende Gemeinde names it as a Verband's page names the Verband.
     facts = Facts(
         seed.id,
         seed.name,
         attributes.get("plz", ""),
         kreis.name if kreis else "",
-        verband.name if verband else "",
+        administering.name if administering else "",
     )
     return Task(facts, tuple(candidates(body)))
 

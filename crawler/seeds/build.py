@@ -94,8 +94,11 @@ def apply_wikidata(units: list[Unit], facts: dict[str, wikidata.Facts]) -> Count
     Rules: a Gemeinde whose site is its Verband's (the same host as the Verband's site, or one
     host shared by two or more Gemeinden of one Verband) is ``website_of = verband``; a Gemeinde
     without a site of its own gets its Verband's; a Gemeinde whose site is its Kreis's is left
-    without one (it is not the Gemeinde's, and discovery may find the right one).
+    without one (it is not the Gemeinde's, and discovery may find the right one). A Gemeinde run
+    by an erfüllende Gemeinde is treated as of a Verband, its erfüllende Gemeinde's site as the
+    Verband's.
     """
+    runs = administrators(units)
     own: dict[str, str] = {}
     for unit in units:
         entry = facts.get(unit.id)
@@ -108,12 +111,13 @@ def apply_wikidata(units: list[Unit], facts: dict[str, wikidata.Facts]) -> Count
             own[unit.id] = url
     members: dict[tuple[str, str], int] = defaultdict(int)
     for unit in units:
-        if unit.verband_id and unit.id in own:
-            members[(unit.verband_id, site_host(own[unit.id]))] += 1
+        if unit.id in runs and unit.id in own:
+            members[(runs[unit.id], site_host(own[unit.id]))] += 1
     set_aside: Counter[str] = Counter()
     for unit in units:
         url = own.get(unit.id)
-        verband_url = own.get(unit.verband_id) if unit.verband_id else None
+        runner = runs.get(unit.id, "")
+        verband_url = own.get(runner) if runner else None
         kreis_url = own.get(unit.kreis_id) if unit.kreis_id else None
         if (
             url
@@ -125,11 +129,27 @@ def apply_wikidata(units: list[Unit], facts: dict[str, wikidata.Facts]) -> Count
             url = None
         if url:
             shared = verband_url is not None and site_host(url) == site_host(verband_url)
-            shared = shared or members[(unit.verband_id, site_host(url))] > 1
-            _set(unit, url, VERBAND if unit.verband_id and shared else SELF)
+            shared = shared or members[(runner, site_host(url))] > 1
+            _set(unit, url, VERBAND if runner and shared else SELF)
         elif verband_url:
             _set(unit, verband_url, VERBAND)
     return set_aside
+
+
+def administrators(units: list[Unit]) -> dict[str, str]:
+    """Who runs each administered Gemeinde: its Verband, or the erfüllende Gemeinde it names.
+
+    A Gemeinde whose ``parent_id`` is another Gemeinde is run by it (gv.py sets that parent only
+    for the members of an erfüllende Gemeinde).
+    """
+    kinds = {unit.id: unit.kind for unit in units}
+    runs = {unit.id: unit.verband_id for unit in units if unit.verband_id}
+    runs.update(
+        (unit.id, unit.parent_id)
+        for unit in units
+        if taxonomy.run_by_parent(unit.kind, kinds.get(unit.parent_id))
+    )
+    return runs
 
 
 def _set(unit: Unit, url: str, of: str) -> None:

@@ -25,8 +25,10 @@ discovery`` reports how many known sites each one finds first and what it costs 
   the Land: `-sh`, `-bayern`, ...), ``name-kreis`` (the Kreis's name added),
   ``name-subdomain`` (the kind word as first label: `gemeinde.laboe.de`), ``ortsgemeinde``
   (`og-`/`ortsgemeinde-` for the Gemeinden of a Verbandsgemeinde), ``name-idna`` (umlauts kept).
-- The unit's relations: the site its Verband has in the same list (``listed``), and
-  ``verband`` (the Verband's name with its kind's prefixes), ``verband-acronym`` (the initials
+- The unit's relations: the site its Verband (or erfüllende Gemeinde) has in the same list
+  (``listed``), and ``verband`` (the Verband's name with its kind's prefixes), ``erfuellende``
+  (the name of the Gemeinde that runs it, Thüringen's erfüllende Gemeinde, with its kind's
+  prefix: `bad-sulza`, `stadt-eisenberg`), ``verband-acronym`` (the initials
   of a Verband of several words: `vgben` for Bad Ems-Nassau, `amt-sn`), ``verband-parts``
   (each place of a merged Verband: `simmern` for Simmern-Rheinböllen), ``verband-seat`` (its
   most populous member, which usually hosts it: `rockenhausen` for Nordpfälzer Land),
@@ -153,10 +155,12 @@ class Body:
     state_code: str = ""
     verband_name: str = ""
     verband_label: str = ""
-    verband_url: str = ""
+    verband_url: str = ""  # the site its Verband, or its erfüllende Gemeinde, has in the list
     kreis_name: str = ""
     verband_seat: str = ""  # the name of the Verband's most populous member
     regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
+    erfuellende_name: str = ""  # the Gemeinde that runs it (Thüringen's erfüllende Gemeinde)
+    erfuellende_kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +244,13 @@ def _verband(body: Body, names: _Names) -> list[str]:
     return plain + _prefixed(names.verband_slugs, names.verband_prefixes, names.tlds[:1])
 
 
+def _erfuellende(body: Body, names: _Names) -> list[str]:
+    slugs = name_slugs(body.erfuellende_name)[:VERBAND_SPELLINGS] if body.erfuellende_name else []
+    return _hosts(slugs, (), DE) + _prefixed(
+        slugs, PREFIXES_BY_KIND.get(body.erfuellende_kind, ()), DE
+    )
+
+
 def _with_district(body: Body, names: _Names) -> list[str]:
     suffixes = DISTRICT_SUFFIXES.get(body.id[:3], ())
     return _hosts([f"{slug}-{suffix}" for slug in names.first for suffix in suffixes], (), DE)
@@ -305,6 +316,7 @@ DE = ("de",)
 RULES: tuple[Rule, ...] = (
     Rule("name", "self", _named),
     Rule("verband", "verband", _verband),
+    Rule("erfuellende", "verband", _erfuellende),
     Rule("name-district", "self", _with_district),
     Rule("name-region", "self", _with_region),
     Rule("verband-acronym", "verband", _verband_acronym),

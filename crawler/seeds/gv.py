@@ -75,6 +75,11 @@ class Record:
         """Kreisschlüssel and Verband: the 9-digit key of a Gemeindeverband (its ARS)."""
         return self.kreis_key + self.vb
 
+    @property
+    def ags(self) -> str:
+        """Kreisschlüssel and Gemeinde: the 8-digit Amtlicher Gemeindeschlüssel."""
+        return self.kreis_key + self.gemeinde
+
 
 def read_records(source: Source, body: bytes) -> list[Record]:
     """The records of a GV100AD ZIP, GV100AD text or Auszug CSV; SourceError otherwise."""
@@ -218,8 +223,11 @@ def build_units(source: Source, records: list[Record], min_municipalities: int) 
     }
     gemeinden = [r for r in records if r.satzart == "60"]
     _check_complete(source, laender, gemeinden, min_municipalities)
-    city_states = {r.land for r in gemeinden if r.kreis_key + r.gemeinde == r.land + "000000"}
+    city_states = {r.land for r in gemeinden if r.ags == r.land + "000000"}
     left_out: Counter[str] = Counter()
+    administered, unnamed = administering_gemeinden(records)
+    if unnamed:
+        left_out[UNNAMED_ERFUELLENDE] += unnamed
 
     units = [
         Unit(code, name, taxonomy.LAND, "Land", name, code)
@@ -259,8 +267,45 @@ def build_units(source: Source, records: list[Record], min_municipalities: int) 
             left_out["gemeindefreies Gebiet"] += 1
             continue
         unit = _gemeinde(source, record, laender, kreise, verbaende, city_states)
+        # An administered member's parent is the Gemeinde that runs it, not its Kreis.
+        unit.parent_id = administered.get(unit.id, unit.parent_id)
         units.append(unit)
     return Gazetteer(units, left_out)
+
+
+UNNAMED_ERFUELLENDE = (
+    "erfüllende Gemeinde (Textkennzeichen 58) whose name no member bears; its members keep "
+    "their Kreis as parent"
+)
+
+
+def administering_gemeinden(records: list[Record]) -> tuple[dict[str, str], int]:
+    """Each administered Gemeinde's erfüllende Gemeinde (AGS -> AGS), and the records naming none.
+
+    Destatis writes the relation as a Gemeindeverband record (Satzart 50, Textkennzeichen 58)
+    that bears the name of the member doing the administration; the other Gemeinden under its
+    key are run from there. Verbandsfreie Gemeinden (50) and Verwaltungsgemeinschaften (54)
+    named like a member are no such relation.
+    """
+    erfuellende = {
+        r.verband_key: r.name
+        for r in records
+        if r.satzart == "50" and r.kennzeichen == taxonomy.ERFUELLENDE_GEMEINDE
+    }
+    members: dict[str, list[Record]] = {}
+    for record in records:
+        if record.satzart == "60" and record.verband_key in erfuellende:
+            members.setdefault(record.verband_key, []).append(record)
+    administered: dict[str, str] = {}
+    unnamed = 0
+    for key, name in erfuellende.items():
+        group = members.get(key, [])
+        named = [member.ags for member in group if member.name == name]
+        if len(named) != 1:
+            unnamed += 1
+            continue
+        administered.update({m.ags: named[0] for m in group if m.ags != named[0]})
+    return administered, unnamed
 
 
 def _check_complete(
@@ -301,7 +346,7 @@ def _gemeinde(
     verbaende: dict[str, Record],
     city_states: set[str],
 ) -> Unit:
-    ags = record.kreis_key + record.gemeinde
+    ags = record.ags
     if len(ags) != 8 or not ags.isdigit():
         raise SourceError(f"{source.name}: {record.name!r} has no 8-digit AGS ({ags!r})")
     if record.land in city_states and ags == record.land + "000000":

@@ -43,8 +43,14 @@ RULES = """\
   Verbandsgemeinde, Verwaltungsgemeinschaft, Kirchspielslandgemeinde, Verwaltungsverband), with
   the 9-digit key Land+RB+Kreis+Verband; an erfüllende Gemeinde or a Verwaltungsgemeinschaft of
   the Trägermodell is run by a member Gemeinde, which is listed as itself.
-- `parent_id`: a Gemeinde's Verband, else its Kreis, else its Land; a Verband's or Landkreis's
-  Kreis or Land. `kreis_id` and `verband_id` name the Kreis and Verband where there is one.
+- Erfüllende Gemeinden (Thüringen): Destatis writes one as a Gemeindeverband record with
+  Textkennzeichen 58 bearing the name of the member Gemeinde that administers the others; the
+  other Gemeinden under its key get that Gemeinde's AGS as `parent_id` (and no `verband_id`). A
+  Gemeinde whose `parent_id` is a Gemeinde is run by it. A record of this kind whose name no member
+  bears relates nobody (counted below).
+- `parent_id`: a Gemeinde's Verband, else its erfüllende Gemeinde, else its Kreis, else its Land;
+  a Verband's or Landkreis's Kreis or Land. `kreis_id` and `verband_id` name the Kreis and
+  Verband where there is one.
 - Ids: Land 2 digits, Landkreis 5, Gemeinde 8 (AGS), Verband 9; federal bodies `bund-…`.
 - Websites: Wikidata's truthy P856 of the item with the unit's key (AGS P439, Kreisschlüssel
   P440, Regionalschlüssel P1388); items of dissolved bodies (P576) are not read. Of several,
@@ -55,8 +61,8 @@ RULES = """\
   accounts have their own columns).
 - `website_of`: `verband` where a Gemeinde's site is its Verband's (the same host as the
   Verband's site, or one host given for two or more Gemeinden of the same Verband), and where a
-  Gemeinde without a site of its own is given its Verband's; `self` otherwise. Two units sharing
-  a Verband site are valid rows.
+  Gemeinde without a site of its own is given its Verband's; an erfüllende Gemeinde's site counts
+  as its members' Verband site. `self` otherwise. Two units sharing a Verband site are valid rows.
 - A Gemeinde or Verband whose site is its Kreis's site is left without a website.
 - Federal bodies: one per organisation of the Anschriftenverzeichnis (its first address row
   with a website), then the bodies of okfn/publicbodies whose name it lacks.

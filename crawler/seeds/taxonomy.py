@@ -66,6 +66,16 @@ VERBAND_LABELS: dict[str, str] = {
     "56": "Verwaltungsverband",
 }
 
+#: Satzart 50 of a Gemeinde that administers its neighbours (Thüringen): the record bears the
+#: administering Gemeinde's name, and its other members are run from there.
+ERFUELLENDE_GEMEINDE = "58"
+
+
+def run_by_parent(kind: str | None, parent_kind: str | None) -> bool:
+    """Whether a unit is run by its parent: a Gemeinde whose parent is its erfüllende Gemeinde."""
+    return kind in MUNICIPAL and parent_kind in MUNICIPAL
+
+
 #: Federal categories that are authorities; every other category is a ``bund_einrichtung``.
 FEDERAL_AUTHORITY_WORDS = (
     "bundesbehörde",

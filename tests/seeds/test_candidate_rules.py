@@ -108,6 +108,41 @@ def test_net_is_tried_for_the_name_as_written() -> None:
     assert "gemeinde-dieblich.net" not in made
 
 
+def test_the_erfuellende_gemeinde_is_tried_by_its_name_and_kind() -> None:
+    albersdorf = Body(
+        "16074001",
+        "Albersdorf",
+        "gemeinde",
+        "",
+        "16",
+        erfuellende_name="Bad Klosterlausnitz",
+        erfuellende_kind="gemeinde",
+    )
+    assert {"bad-klosterlausnitz.de", "www.gemeinde-bad-klosterlausnitz.de"} <= hosts(
+        albersdorf, of="verband"
+    )
+    goesen = Body(
+        "16074025",
+        "Gösen",
+        "gemeinde",
+        "",
+        "16",
+        erfuellende_name="Eisenberg, Stadt",
+        erfuellende_kind="stadt",
+    )
+    assert {"www.eisenberg.de", "stadt-eisenberg.de", "stadteisenberg.de"} <= hosts(
+        goesen, of="verband"
+    )
+
+
+def test_a_gemeinde_of_a_verband_named_after_a_town_has_no_erfuellende_gemeinde() -> None:
+    lutter = ortsgemeinde("Lutter", "Uder", label="Verwaltungsgemeinschaft")
+    made = {c.rule for c in candidates(lutter)}
+    assert "verband" in made
+    assert "erfuellende" not in made
+    assert "bad-klosterlausnitz.de" not in hosts(Body("16074001", "Albersdorf", "gemeinde"))
+
+
 def test_the_kind_word_as_first_label() -> None:
     made = hosts(Body("01057043", "Laboe", "gemeinde", "Kreisangehörige Gemeinde", "01"))
     assert "gemeinde.laboe.de" in made
