@@ -37,7 +37,10 @@ COLUMN_NOTES = {
     "bodies.kind": "Kind of body as the seed list names it (Gemeinde, Kreis, Land, ...).",
     "bodies.state": "Land / state the body belongs to.",
     "bodies.country": "ISO 3166 country code.",
-    "bodies.parent_id": "Key of the body it belongs to (a Gemeinde's Kreis), if known.",
+    "bodies.parent_id": (
+        "Key of the body it belongs to (a Gemeinde's Kreis, or in Thüringen the erfüllende "
+        "Gemeinde that administers it), if known."
+    ),
     "bodies.population": "Inhabitants, where the seed list gives them.",
     "bodies.wikidata": "Wikidata item id, where known.",
     "bodies.attributes": "Further seed columns, as JSON.",
