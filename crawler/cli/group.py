@@ -18,7 +18,9 @@ COMMANDS = {
     "demo": "crawler.cli.demo:demo",
     "diff": "crawler.cli.diff:diff_command",
     "export": "crawler.cli.export:export_command",
+    "evidence": "crawler.cli.evidence:evidence",
     "inspect": "crawler.cli.inspect:inspect",
+    "reanalyse": "crawler.cli.reanalyse:reanalyse",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
 }
