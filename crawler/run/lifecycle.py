@@ -281,7 +281,13 @@ def _close(run: CrawlRun, status: str, message: str | None, end: datetime) -> No
 
 
 def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:
-    """Close a run with its final status."""
+    """Close a run with its final status, and its crawl analysis with it."""
     run = session.get_one(CrawlRun, run_id)
     _close(run, status, message, utcnow())
+    analysed = select(func.count()).where(PageFetch.run_id == run_id, PageFetch.error.is_(None))
+    session.execute(
+        update(Analysis)
+        .where(Analysis.run_id == run_id, Analysis.kind == CRAWL_ANALYSIS)
+        .values(finished_at=run.finished_at, pages_analysed=analysed.scalar_subquery())
+    )
     return run

@@ -19,7 +19,7 @@ from typing import Any
 
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from crawler.analysis.pool import AnalysisFailed, PageAnalyser
@@ -122,18 +122,16 @@ def _refusal(session: Session, run_id: int) -> str | None:
 def _pages(session: Session, run_id: int) -> list[_Page]:
     """The run's archived pages, in archive order (each file read front to back)."""
     rendered = aliased(RenderedPage)
-    rows: Sequence[Row[Any]] = session.execute(
+    statement = (
         select(
             PageFetch.id,
             PageFetch.body_id,
-            PageFetch.final_url,
-            PageFetch.url,
+            func.coalesce(PageFetch.final_url, PageFetch.url),
             PageFetch.content_type,
             PageFetch.warc_file,
             PageFetch.warc_offset,
             rendered.id,
-            rendered.final_url,
-            rendered.url,
+            func.coalesce(rendered.final_url, rendered.url),
             rendered.warc_file,
             rendered.warc_offset,
         )
@@ -145,22 +143,8 @@ def _pages(session: Session, run_id: int) -> list[_Page]:
         )
         .where(PageFetch.run_id == run_id, PageFetch.warc_file.is_not(None))
         .order_by(PageFetch.warc_file, PageFetch.warc_offset)
-    ).all()
-    return [
-        _Page(
-            row[0],
-            row[1],
-            row[2] or row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            row[8] or row[9],
-            row[10],
-            row[11],
-        )
-        for row in rows
-    ]
+    )
+    return [_Page(*row) for row in session.execute(statement)]  # type: ignore[arg-type, call-arg]
 
 
 @dataclass(slots=True)
