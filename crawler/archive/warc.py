@@ -32,7 +32,10 @@ from crawler.archive.records import ArchivedAt, RenderedSnapshot, ServedExchange
 ARCHIVE_DIR_SETTING = "GOVSOCIAL_ARCHIVE_DIR"
 ARCHIVE_MAX_BYTES_SETTING = "GOVSOCIAL_ARCHIVE_MAX_BYTES"  # a file is rolled past this size
 DEFAULT_MAX_BYTES = 1_000_000_000  # the customary size of a WARC file
-COMPRESSION_LEVEL = 6  # zlib's default; level 9 (warcio's) costs twice the time for ~2% less
+# gzip -1: on the shared corpus 1.6 ms per page against 3.6 at zlib's default 6 (warcio's 9 is
+# slower still), for an archive 18% larger (benchmarks/RESULTS.md); `warcio recompress` can
+# shrink a finished run's files later.
+COMPRESSION_LEVEL = 1
 _RENAMED_HEADERS = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
 LOG_CONTENT_TYPE = "application/json"
 

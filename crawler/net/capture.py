@@ -40,7 +40,7 @@ class ServedResponseMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ServedResponseMiddleware:
         """Only a crawl that archives needs it."""
         if not crawler.settings.get(ARCHIVE_DIR_SETTING):
-            raise NotConfigured("the crawl keeps no archive")
+            raise NotConfigured  # quietly: a message would be logged as a warning
         return cls()
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:

@@ -243,12 +243,13 @@ class RunWriter:
         run_id: int,
         batch_size: int = 1,
         max_delay: float = 2.0,
-        before_commit: Callable[[], None] | None = None,
+        before_write: Callable[[], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.run_id = run_id
-        # Called before each commit: the archive is flushed before rows that point into it.
-        self.before_commit = before_commit
+        # Called before each batch is written: the archive holds, durably, every record the
+        # batch's rows point at before they are written, let alone committed.
+        self.before_write = before_write
         self.analysis_id: int | None = None
         self.batch_size = max(batch_size, 1)
         self.max_delay = max_delay
@@ -270,12 +271,12 @@ class RunWriter:
             return
         pages = [item for item in self.pending if isinstance(item, PageItem)]
         outcomes = [item for item in self.pending if isinstance(item, BodyOutcome)]
+        if self.before_write is not None:
+            self.before_write()
         with self.sessions.begin() as session:
             # Tallies are counted first: an outcome in this batch needs its pages' counts.
             self._write_pages(session, pages)
             self._write_outcomes(session, outcomes)
-            if self.before_commit is not None:
-                self.before_commit()
         self.pending.clear()
 
     def close(self) -> None:
