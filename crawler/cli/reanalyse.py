@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import db_option, filter_list_option, load_filter_lists, resolve_database
-from crawler.run.reanalyse import ArchiveUnreadable, ReanalysisRefused, reanalyse_run
+from crawler.run.reanalyse import (
+    ArchiveUnreadable,
+    DatasetMissing,
+    ReanalysisRefused,
+    reanalyse_run,
+)
 
 
 @click.command("reanalyse")
@@ -60,7 +65,7 @@ def reanalyse(
             filter_list_paths,
             progress,
         )
-    except (ReanalysisRefused, ArchiveUnreadable) as error:
+    except (ReanalysisRefused, ArchiveUnreadable, DatasetMissing) as error:
         raise click.ClickException(str(error)) from None
     rate = result.pages / result.seconds if result.seconds > 0 else 0.0
     failed = f"; {result.failed} pages failed to analyse" if result.failed else ""

@@ -31,6 +31,7 @@ from crawler.items import logged_requests
 from crawler.net.sniff import analysis_source, binary_kind, fitting_encoding
 from crawler.pipelines.writer import findings_rows, rendered_findings_rows
 from crawler.spiders.bodies import HTML_TYPES
+from db.history import DatasetMissing, read_session
 from db.migrate import ensure_current
 from db.models import (
     REANALYSIS,
@@ -214,6 +215,8 @@ def reanalyse_run(
     progress: Callable[[int, int], None] | None = None,
 ) -> Reanalysis:
     """Re-analyse ``run_id``'s archived pages into a new analysis; ``progress(done, total)``."""
+    with read_session(db_url):
+        pass  # refuses a database that does not exist rather than creating an empty one
     engine = make_engine(db_url)
     try:
         ensure_current(engine, db_url)
@@ -278,4 +281,10 @@ async def _analyse_all(
     return accounts, trackers, failed
 
 
-__all__ = ["ArchiveUnreadable", "Reanalysis", "ReanalysisRefused", "reanalyse_run"]
+__all__ = [
+    "ArchiveUnreadable",
+    "DatasetMissing",
+    "Reanalysis",
+    "ReanalysisRefused",
+    "reanalyse_run",
+]
