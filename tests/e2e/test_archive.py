@@ -83,9 +83,14 @@ def _rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]
 
 
 def _findings(engine: Engine, analysis_id: int) -> dict[str, Counter[tuple[object, ...]]]:
+    """Each findings table's rows of one analysis (JSON lists as tuples, as PostgreSQL returns
+    lists)."""
     return {
         table: Counter(
-            _rows(engine, f"SELECT {columns} FROM {table} WHERE analysis_id = :a", a=analysis_id)
+            tuple(tuple(value) if isinstance(value, list) else value for value in row)
+            for row in _rows(
+                engine, f"SELECT {columns} FROM {table} WHERE analysis_id = :a", a=analysis_id
+            )
         )
         for table, columns in FINDINGS.items()
     }
@@ -212,3 +217,42 @@ def test_reanalysis_of_a_run_without_archive_is_refused(
     assert result.returncode == 1
     assert "run 1 kept no archive (it was crawled without --archive)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.postgres
+def test_reanalysis_and_the_choice_of_analysis_on_postgresql(
+    served_web: ServedWeb,
+    postgres_database: str,
+    tmp_path: Path,
+    engine_for: Callable[[str], Engine],
+) -> None:
+    crawl = govsocial(
+        *served_web.crawl_args(
+            tmp_path, postgres_database, "--allow-private", "--archive", str(tmp_path / "warc")
+        )
+    )
+    assert crawl.returncode == 0, crawl.stderr
+    catalogue = tmp_path / "trackers.toml"
+    catalogue.write_text(CATALOGUE_PATH.read_text("utf-8") + ADDED_TRACKER, "utf-8")
+    result = govsocial(
+        "reanalyse", "1", "--db", postgres_database, env={TRACKER_CATALOGUE_ENV: str(catalogue)}
+    )
+    assert result.returncode == 0, result.stderr
+    engine = engine_for(postgres_database)
+    old, new = _findings(engine, 1), _findings(engine, 2)
+    assert old["social_links"] == new["social_links"]
+    added = new["tracker_sightings"] - old["tracker_sightings"]
+    assert [row[1] for row in added] == [NORDHEIM]
+    assert [row[3] for row in added] == ["test-async-loader"]
+    chosen = govsocial(
+        "export", "bodies", "--run", "1", "--analysis", "1", "--db", postgres_database
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert "tracker_test-async-loader" not in chosen.stdout
+    newest = govsocial("export", "bodies", "--run", "1", "--db", postgres_database)
+    assert "tracker_test-async-loader" in newest.stdout
+    evidence = govsocial(
+        "evidence", NORDHEIM, "--tracker", "test-async-loader", "--db", postgres_database
+    )
+    assert evidence.returncode == 0, evidence.stderr
+    assert "dom script[async]" in evidence.stdout
