@@ -9,6 +9,7 @@ websites' homepages written straight to an archive (real markup compresses diffe
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,6 +65,7 @@ def rounds(
             plain_spec = crawlbench.govsocial_spec(shape, settings, folder, served.port)
             plain = crawlbench.run_child("govsocial", plain_spec, folder, served)
             archive = folder / f"archive-{index}"
+            shutil.rmtree(archive, ignore_errors=True)  # a run of an earlier invocation
             spec = crawlbench.govsocial_spec(shape, settings, folder, served.port)
             archived = crawlbench.run_child(
                 "govsocial", {**spec, "archive": str(archive)}, folder, served
@@ -91,6 +93,7 @@ def corpus_archive(corpus: Path, folder: Path) -> tuple[int, int, int, float]:
     """The corpus pages written as responses to one archive: pages, their bytes, the archive's
     bytes, and the seconds the writer took."""
     pages = sorted(corpus.glob("*.html"))
+    shutil.rmtree(folder, ignore_errors=True)
     writer = ArchiveWriter(folder, 0)
     body_bytes = 0
     started = time.perf_counter()
