@@ -31,6 +31,7 @@ def run_govsocial(spec: dict[str, Any]) -> None:
         progress=False,
         render=spec.get("render", "none"),
         chromium=spec.get("chromium"),
+        archive=Path(spec["archive"]) if spec.get("archive") else None,
     )
     run_crawl(options)
 

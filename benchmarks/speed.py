@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import crawlbench, dbbench, detectbench, discoveryweb, instructions, renderbench
+from benchmarks import (
+    archivebench,
+    crawlbench,
+    dbbench,
+    detectbench,
+    discoveryweb,
+    instructions,
+    renderbench,
+)
 from benchmarks.synthweb import WebShape, real_homepages
 from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES
 
@@ -90,6 +98,43 @@ def run_crawl(args: argparse.Namespace) -> None:
     ours, theirs = results
     ratio = ours.pages_per_s / theirs.pages_per_s
     print(f"\ngovsocial / baseline pages per second: **{ratio:.2f}**")
+
+
+def run_archive(args: argparse.Namespace) -> None:
+    """Crawl throughput with and without --archive, archive size, reanalyse speed."""
+    folder = OUT / f"archive-{args.bodies}-{args.page_kb}"
+    results = archivebench.rounds(_shape(args), _settings(args), folder, args.rounds)
+    print(
+        "| round | pages | plain pages/s | archived pages/s | ratio | CPU ms/page plain / "
+        "archived | archive MB | MB per 1,000 pages | MB per 1,000 bodies | reanalyse pages/s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ratios = []
+    for index, result in enumerate(results, 1):
+        plain, archived = result.plain, result.archived
+        ratio = archived.pages_per_s / plain.pages_per_s
+        ratios.append(ratio)
+        megabytes = result.archive_bytes / 1e6
+        print(
+            f"| {index} | {archived.pages} | {plain.pages_per_s:.1f} | "
+            f"{archived.pages_per_s:.1f} | {ratio:.2f} | "
+            f"{1000 * plain.total_cpu_s / max(plain.pages, 1):.1f} / "
+            f"{1000 * archived.total_cpu_s / max(archived.pages, 1):.1f} | {megabytes:.1f} | "
+            f"{1000 * megabytes / max(archived.pages, 1):.1f} | "
+            f"{1000 * megabytes / max(result.bodies, 1):.1f} | "
+            f"{result.reanalysed_pages / result.reanalyse_s:.1f} |"
+        )
+    listed = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+    print(f"\narchived / plain pages per second, per round: {listed}")
+    if args.corpus.is_dir():
+        pages, body_bytes, archive_bytes, seconds = archivebench.corpus_archive(
+            args.corpus, folder / "corpus"
+        )
+        print(
+            f"\nshared corpus: {pages} real homepages, {body_bytes / 1e6:.1f} MB of HTML -> "
+            f"{archive_bytes / 1e6:.1f} MB of WARC ({1000 * archive_bytes / 1e6 / pages:.1f} MB "
+            f"per 1,000 pages), written in {1000 * seconds / pages:.1f} ms per page"
+        )
 
 
 def run_ceiling(args: argparse.Namespace) -> None:
@@ -370,6 +415,13 @@ def parser() -> argparse.ArgumentParser:
     web(crawl, 200, 100)
     crawl_options(crawl)
     crawl.set_defaults(run=run_crawl)
+
+    archive = commands.add_parser("archive", help="crawl with and without --archive")
+    web(archive, 200, 100)
+    crawl_options(archive)
+    archive.add_argument("--rounds", type=int, default=2)
+    archive.add_argument("--corpus", type=Path, default=CORPUS)
+    archive.set_defaults(run=run_archive)
 
     ceiling = commands.add_parser("ceiling", help="the loopback server's own ceiling (wrk)")
     web(ceiling, 100, 100)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from crawler.archive.records import ArchivedAt, ServedExchange
 from crawler.detection.findings import PageFindings
 
 
@@ -25,6 +26,9 @@ class PageItem:
     findings: PageFindings | None = field(default=None, repr=False)
     # What a browser did with the page (--render); stored with the page, in the same transaction.
     render: PageRender | None = field(default=None, repr=False)
+    # The exchange as sent and served, for the archive (crawl --archive), and where it went.
+    served: ServedExchange | None = field(default=None, repr=False)
+    archived: ArchivedAt | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,27 @@ class PageRender:
     storage: tuple[StorageKey, ...] = ()
     # The rendered DOM run through the detectors, trackers also matched against the requests.
     findings: PageFindings | None = field(default=None, repr=False)
+    dom: bytes | None = field(default=None, repr=False)  # the rendered DOM, for the archive
+    archived: ArchivedAt | None = None  # where the DOM's record went (crawl --archive)
+
+
+def render_log(render: PageRender) -> dict[str, object]:
+    """What the browser did for a page, as the JSON the archive keeps next to its DOM."""
+    return {
+        "url": render.url,
+        "final_url": render.final_url,
+        "duration_ms": render.duration_ms,
+        "requests": [asdict(request) for request in render.requests],
+        "cookies": [asdict(cookie) for cookie in render.cookies],
+        "storage": [asdict(key) for key in render.storage],
+    }
+
+
+def logged_requests(log: dict[str, object]) -> tuple[RenderedRequest, ...]:
+    """The browser's requests from an archived log (see :func:`render_log`)."""
+    requests = log.get("requests")
+    assert isinstance(requests, list)
+    return tuple(RenderedRequest(**request) for request in requests)
 
 
 @dataclass(slots=True)

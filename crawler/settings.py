@@ -78,6 +78,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.net.guard.PrivateAddressMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.net.robots.StrictRobotsTxtMiddleware": 100,
+    # Next to the downloader, before decompression and redirects; only with an archive.
+    "crawler.net.capture.ServedResponseMiddleware": 880,
 }
 DOWNLOAD_HANDLERS = {
     "http": "crawler.net.deadline.DeadlineDownloadHandler",
@@ -106,5 +108,9 @@ GOVSOCIAL_ANALYSIS_WORKERS: int | None = None
 # Bodies crawled at once; unset: 16 per concurrent request (crawler/limits.py). All per-body
 # state, queued requests and remembered robots.txt files are bounded by it.
 GOVSOCIAL_MAX_OPEN_BODIES: int | None = None
+# Where `crawl --archive` keeps each run's WARC files (a folder per run); unset: no archive.
+GOVSOCIAL_ARCHIVE_DIR: str | None = None
+# A run's WARC file is closed and a new one begun past this many bytes.
+GOVSOCIAL_ARCHIVE_MAX_BYTES = 1_000_000_000
 
 LOG_LEVEL = "INFO"

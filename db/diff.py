@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from db.analyses import AnalysisChoice
 from db.exports import RowStream
 from db.history import reachable_in
 from db.models import Body, BodyVisit, CrawlRun, PageFetch, SocialLinkSighting, TrackerSighting
@@ -104,8 +105,12 @@ class RunDiff:
                        tracker.tracker, tracker.name, None, tracker.page_url)  # fmt: skip
 
 
-def diff_runs(session: Session, run_a: CrawlRun, run_b: CrawlRun) -> RunDiff:
-    """Accounts and trackers added and removed between two runs, per body reachable in both."""
+def diff_runs(
+    session: Session, run_a: CrawlRun, run_b: CrawlRun, choice: AnalysisChoice | None = None
+) -> RunDiff:
+    """Accounts and trackers added and removed between two runs, per body reachable in both,
+    each run's findings from the analysis ``choice`` reads (default: its newest)."""
+    choice = choice or AnalysisChoice()
     return RunDiff(
         run_a=run_a,
         run_b=run_b,
@@ -116,10 +121,10 @@ def diff_runs(session: Session, run_a: CrawlRun, run_b: CrawlRun) -> RunDiff:
         )
         or 0,
         bodies_skipped=tuple(session.scalars(_skipped_bodies(run_a.id, run_b.id))),
-        accounts_added=_accounts_only_in(session, run_b.id, run_a.id),
-        accounts_removed=_accounts_only_in(session, run_a.id, run_b.id),
-        trackers_added=_trackers_only_in(session, run_b.id, run_a.id),
-        trackers_removed=_trackers_only_in(session, run_a.id, run_b.id),
+        accounts_added=_accounts_only_in(session, run_b.id, run_a.id, choice),
+        accounts_removed=_accounts_only_in(session, run_a.id, run_b.id, choice),
+        trackers_added=_trackers_only_in(session, run_b.id, run_a.id, choice),
+        trackers_removed=_trackers_only_in(session, run_a.id, run_b.id, choice),
     )
 
 
@@ -137,7 +142,7 @@ def _skipped_bodies(run_a: int, run_b: int) -> Any:
 
 
 def _accounts_only_in(
-    session: Session, run_id: int, other_run_id: int
+    session: Session, run_id: int, other_run_id: int, choice: AnalysisChoice
 ) -> tuple[AccountChange, ...]:
     """Accounts seen in ``run_id`` and not in ``other_run_id``, bodies reachable in both."""
     link = SocialLinkSighting
@@ -149,6 +154,7 @@ def _accounts_only_in(
         other.platform == link.platform,
         other.handle == link.handle,
         other.link_kind == "profile",
+        choice.of(other),
     )
     statement = (
         select(
@@ -164,6 +170,7 @@ def _accounts_only_in(
         .join(PageFetch, PageFetch.id == link.page_id)
         .where(
             link.run_id == run_id,
+            choice.of(link),
             is_account,
             link.body_id.in_(reachable_in(run_id)),
             link.body_id.in_(reachable_in(other_run_id)),
@@ -176,7 +183,7 @@ def _accounts_only_in(
 
 
 def _trackers_only_in(
-    session: Session, run_id: int, other_run_id: int
+    session: Session, run_id: int, other_run_id: int, choice: AnalysisChoice
 ) -> tuple[TrackerChange, ...]:
     """Trackers seen in ``run_id`` and not in ``other_run_id``, bodies reachable in both."""
     hit = TrackerSighting
@@ -185,6 +192,7 @@ def _trackers_only_in(
         other.run_id == other_run_id,
         other.body_id == hit.body_id,
         other.tracker_id == hit.tracker_id,
+        choice.of(other),
     )
     statement = (
         select(
@@ -200,6 +208,7 @@ def _trackers_only_in(
         .join(PageFetch, PageFetch.id == hit.page_id)
         .where(
             hit.run_id == run_id,
+            choice.of(hit),
             hit.body_id.in_(reachable_in(run_id)),
             hit.body_id.in_(reachable_in(other_run_id)),
             ~in_other,

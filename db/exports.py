@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from sqlalchemy import ColumnElement, Executable, Select, String, and_, literal, select, union_all
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from db.analyses import AnalysisChoice
 from db.history import findings_as_of, findings_source, rendered_body_state
 from db.models import (
     Body,
@@ -138,7 +139,9 @@ def _stream(session: Session, statement: Executable) -> RowStream:
     return RowStream(tuple(result.keys()), (tuple(row) for row in result))
 
 
-def _link_export(session: Session, run_id: int, link_kind: str) -> RowStream:
+def _link_export(
+    session: Session, run_id: int, link_kind: str, choice: AnalysisChoice
+) -> RowStream:
     """Social links of one kind in ``run_id``, one row per sighting with its evidence."""
     link = SocialLinkSighting
     statement = (
@@ -159,20 +162,20 @@ def _link_export(session: Session, run_id: int, link_kind: str) -> RowStream:
         )
         .join(Body, Body.id == link.body_id)
         .join(PageFetch, PageFetch.id == link.page_id)
-        .where(link.run_id == run_id, link.link_kind == link_kind)
+        .where(link.run_id == run_id, link.link_kind == link_kind, choice.of(link))
         .order_by(link.body_id, link.platform, link.handle, link.id)
     )
     return _stream(session, statement)
 
 
-def accounts_export(session: Session, run_id: int) -> RowStream:
+def accounts_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Accounts (profile links) seen in ``run_id``, one row per sighting."""
-    return _link_export(session, run_id, "profile")
+    return _link_export(session, run_id, "profile", choice)
 
 
-def shares_export(session: Session, run_id: int) -> RowStream:
+def shares_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Share, intent and compose buttons seen in ``run_id``, one row per sighting."""
-    return _link_export(session, run_id, "share")
+    return _link_export(session, run_id, "share", choice)
 
 
 def _tracker_rows(
@@ -182,6 +185,7 @@ def _tracker_rows(
     page: type[PageFetch] | type[RenderedPage],
     page_id: QueryableAttribute[int],
     seen_in: ColumnElement[str] | QueryableAttribute[str],
+    choice: AnalysisChoice,
 ) -> Select[*tuple[Any, ...]]:
     """One tier's tracker sightings in ``run_id`` with the columns of the trackers export."""
     return (
@@ -208,11 +212,11 @@ def _tracker_rows(
         )
         .join(Body, Body.id == hit.body_id)
         .join(page, page.id == page_id)
-        .where(hit.run_id == run_id)
+        .where(hit.run_id == run_id, choice.of(hit))
     )
 
 
-def trackers_export(session: Session, run_id: int) -> RowStream:
+def trackers_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Trackers seen in ``run_id``, one row per sighting with its evidence.
 
     Sightings of the static tier (``tier='static'``, seen in the markup as served) come before
@@ -223,10 +227,22 @@ def trackers_export(session: Session, run_id: int) -> RowStream:
     rendered = RenderedTracker
     both = union_all(
         _tracker_rows(
-            run_id, "static", static, PageFetch, static.page_id, literal("markup", String)
+            run_id,
+            "static",
+            static,
+            PageFetch,
+            static.page_id,
+            literal("markup", String),
+            choice,
         ),
         _tracker_rows(
-            run_id, "rendered", rendered, RenderedPage, rendered.rendered_page_id, rendered.seen_in
+            run_id,
+            "rendered",
+            rendered,
+            RenderedPage,
+            rendered.rendered_page_id,
+            rendered.seen_in,
+            choice,
         ),
     ).subquery("both")
     statement = select(*(column for column in both.c if column.name != "sighting_id")).order_by(
@@ -256,7 +272,7 @@ def _observation_export(
     return _stream(session, statement)
 
 
-def requests_export(session: Session, run_id: int) -> RowStream:
+def requests_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Requests the browser made on the rendered pages of ``run_id`` (before consent)."""
     request = HttpRequest
     return _observation_export(
@@ -273,7 +289,7 @@ def requests_export(session: Session, run_id: int) -> RowStream:
     )
 
 
-def cookies_export(session: Session, run_id: int) -> RowStream:
+def cookies_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Cookies the browser held (or refused: ``refused``) on the rendered pages of ``run_id``;
     ``set_before_consent`` says which a default browser keeps."""
     cookie = BrowserCookie
@@ -294,7 +310,7 @@ def cookies_export(session: Session, run_id: int) -> RowStream:
     )
 
 
-def pages_export(session: Session, run_id: int) -> RowStream:
+def pages_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Pages fetched (or failed) in ``run_id``, one row per page."""
     page = PageFetch
     statement = (
@@ -340,7 +356,7 @@ BODY_COLUMNS = (
 RENDERED_BODY_COLUMNS = ("third_party_cookies_before_consent", "trackers_requested_before_consent")
 
 
-def bodies_export(session: Session, run_id: int) -> RowStream:
+def bodies_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """One row per body visited in ``run_id``: its visit, handles per platform, yes/no per tracker.
 
     The platform and tracker columns are those present in the run's data, sorted. An unreachable
@@ -356,8 +372,11 @@ def bodies_export(session: Session, run_id: int) -> RowStream:
         [link.platform, link.handle],
         link.link_kind == "profile",
         link.handle.is_not(None),
+        choice=choice,
     ).subquery("accounts")
-    hits = findings_as_of(run_id, TrackerSighting, [TrackerSighting.tracker_id]).subquery("hits")
+    hits = findings_as_of(
+        run_id, TrackerSighting, [TrackerSighting.tracker_id], choice=choice
+    ).subquery("hits")
     platforms = sorted(session.scalars(select(accounts.c.platform).distinct()))
     trackers = sorted(session.scalars(select(hits.c.tracker_id).distinct()))
     body_rows = session.execute(
@@ -481,7 +500,8 @@ class _ByBody:
         return rows
 
 
-EXPORTS: dict[str, Callable[[Session, int], RowStream]] = {
+# Each reads the run's findings from the analysis the choice names (default: the newest).
+EXPORTS: dict[str, Callable[[Session, int, AnalysisChoice], RowStream]] = {
     "accounts": accounts_export,
     "trackers": trackers_export,
     "bodies": bodies_export,

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Column,
     Float,
     Integer,
-    MetaData,
     Select,
     String,
     Table,
@@ -32,22 +31,26 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 from sqlalchemy.sql import ColumnElement, CompoundSelect
 from sqlalchemy.sql.selectable import ScalarSelect
-from sqlalchemy.types import TypeEngine
 
-from db.models import BodyVisit, CrawlRun, SocialLinkSighting, TrackerSighting, UTCDateTime
+from db.analyses import VIEWS_METADATA, AnalysisChoice, current_analyses
+from db.analyses import view_column as _col
+from db.analyses import view_table as _view
+from db.models import (
+    Base,
+    BodyVisit,
+    CrawlRun,
+    FilterListHitSighting,
+    RenderedSocialLink,
+    RenderedTracker,
+    SocialLinkSighting,
+    ThirdPartyHostSighting,
+    TrackerSighting,
+    UTCDateTime,
+)
 from db.queries import FINISHED
 from db.session import describe, make_engine, make_sessionmaker
 
-VIEWS_METADATA = MetaData()
-
-
-def _view(name: str, description: str, *columns: Column[Any]) -> Table:
-    """A view described as a table; ``description`` and column comments feed docs/schema.md."""
-    return Table(name, VIEWS_METADATA, *columns, comment=description)
-
-
-def _col(name: str, type_: TypeEngine[Any] | type[TypeEngine[Any]], comment: str) -> Column[Any]:
-    return Column(name, type_, comment=comment)
+__all__ = ["VIEWS_METADATA", "AnalysisChoice", "current_analyses"]
 
 
 def _body_columns() -> tuple[Column[Any], ...]:
@@ -82,6 +85,35 @@ def _first_last_columns() -> tuple[Column[Any], ...]:
         ),
     )
 
+
+# Findings tables, each with a view of the rows of the current analysis of their run; the
+# history views read these, so a re-analysis changes what they say and nothing else does.
+FINDINGS_MODELS: tuple[type[Base], ...] = (
+    SocialLinkSighting,
+    TrackerSighting,
+    ThirdPartyHostSighting,
+    FilterListHitSighting,
+    RenderedTracker,
+    RenderedSocialLink,
+)
+
+
+def _current_view(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return _view(
+        f"current_{table.name}",
+        f"The rows of {table.name} that belong to the current analysis of their run "
+        "(current_analyses): what the history views read.",
+        # In the order of the table in the database: revision 0009 added analysis_id last.
+        *(
+            _col(column.name, column.type, f"As {table.name}.{column.name}.")
+            for column in sorted(table.columns, key=lambda column: column.name == "analysis_id")
+        ),
+    )
+
+
+CURRENT_FINDINGS = {model: _current_view(model) for model in FINDINGS_MODELS}
 
 body_observation_span = _view(
     "body_observation_span",
@@ -386,12 +418,15 @@ def findings_as_of(
     sighting: type[SocialLinkSighting] | type[TrackerSighting],
     columns: Sequence[QueryableAttribute[Any]],
     *conditions: ColumnElement[bool],
+    choice: AnalysisChoice | None = None,
 ) -> CompoundSelect[*tuple[Any, ...]]:
     """Distinct ``(body_id, *columns)`` of the sightings describing each body as of ``run_id``.
 
     The same rule as ``findings_source``, written as two index-friendly halves: sightings of
-    ``run_id`` for reachable bodies, and of the last good earlier run for unreachable ones.
+    ``run_id`` for reachable bodies, and of the last good earlier run for unreachable ones,
+    each from the analysis ``choice`` reads for its run (default: the newest).
     """
+    conditions = (*conditions, (choice or AnalysisChoice()).of(sighting))
     observed = (
         select(BodyVisit.body_id, *columns)
         .join(

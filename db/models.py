@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -91,6 +92,11 @@ def page_fk() -> Mapped[int]:
     return mapped_column(ForeignKey("pages.id"), index=True)
 
 
+def analysis_fk() -> Mapped[int]:
+    """The analysis that produced a finding: the crawl's own, or a later re-analysis."""
+    return mapped_column(ForeignKey("analyses.id"))
+
+
 def rendered_page_fk() -> Mapped[int]:
     """The rendered page a browser observation was made on."""
     return mapped_column(ForeignKey("rendered_pages.id"), index=True)
@@ -165,6 +171,31 @@ class CrawlRun(Base):
     pages_rendered: Mapped[counter]
     crawl_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archive_dir: Mapped[str | None] = mapped_column(String(1024))
+
+
+# The kinds of an analysis (analyses.kind).
+CRAWL_ANALYSIS = "crawl"
+REANALYSIS = "reanalysis"
+
+
+class Analysis(Base):
+    """One analysis of a run's pages: the crawl's own, or a re-analysis of its archived pages.
+
+    Every finding belongs to one analysis; a re-analysis adds findings and never changes those
+    of an earlier analysis. The views read the newest analysis of each run (current_analyses).
+    """
+
+    __tablename__ = "analyses"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    catalogue_version: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pages_analysed: Mapped[counter]
 
 
 class RunBody(Base):
@@ -235,6 +266,9 @@ class PageFetch(Base):
     title: Mapped[str | None] = mapped_column(String(500))
     error: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class EvidenceColumns:
@@ -270,6 +304,7 @@ class SocialLinkSighting(SocialLinkColumns, EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
+    analysis_id: Mapped[int] = analysis_fk()
 
 
 class TrackerColumns:
@@ -295,6 +330,7 @@ class TrackerSighting(TrackerColumns, EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
+    analysis_id: Mapped[int] = analysis_fk()
 
 
 class ThirdPartyHostSighting(Base):
@@ -306,6 +342,7 @@ class ThirdPartyHostSighting(Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
+    analysis_id: Mapped[int] = analysis_fk()
     host: Mapped[str] = mapped_column(String(255))
     domain: Mapped[str] = mapped_column(String(255), index=True)
 
@@ -319,6 +356,7 @@ class FilterListHitSighting(Base):
     run_id: Mapped[int] = run_fk()
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
+    analysis_id: Mapped[int] = analysis_fk()
     list_name: Mapped[str] = mapped_column(String(255))
     list_version: Mapped[str] = mapped_column(String(255))
     resource_url: Mapped[url_str]
@@ -349,6 +387,9 @@ class RenderedPage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None]
     rendered_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
     requests: Mapped[counter]
     third_party_requests: Mapped[counter]
     cookies: Mapped[counter]
@@ -423,6 +464,7 @@ class RenderedTracker(TrackerColumns, EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
+    analysis_id: Mapped[int] = analysis_fk()
     seen_in: Mapped[str] = mapped_column(String(16))
 
 
@@ -436,3 +478,4 @@ class RenderedSocialLink(SocialLinkColumns, EvidenceColumns, Base):
     run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     rendered_page_id: Mapped[int] = rendered_page_fk()
+    analysis_id: Mapped[int] = analysis_fk()

@@ -26,6 +26,12 @@ SHARED_NOTES = {
     "evidence": "Evidence: the matched value (URL or inline snippet, cut to 500 characters).",
     "rule": "Evidence: id of the catalogue rule that matched.",
     "rendered_page_id": "The rendered page the browser observation was made on.",
+    "analysis_id": "The analysis that produced the finding (analyses.id): the crawl's own or a "
+    "re-analysis; the current_* views keep the newest analysis of each run.",
+    "warc_file": "WARC file of the run's archive holding the record (crawl --archive); empty "
+    "when not archived.",
+    "warc_offset": "Byte offset of the record's gzip member in that file.",
+    "warc_record_id": "WARC-Record-ID of the record.",
 }
 
 # Tables of the rendered tier whose columns mean what they mean in their static counterpart.
@@ -71,6 +77,17 @@ COLUMN_NOTES = {
     "crawl_runs.crawl_seconds": "Seconds spent crawling, summed over the run's starts (a resume's "
     "idle gap is not counted; a killed start counts up to its last heartbeat).",
     "crawl_runs.resumed_at": "When the latest resume of the run began; empty if never resumed.",
+    "crawl_runs.archive_dir": "Folder of the run's WARC files (crawl --archive); empty if the "
+    "run kept no archive.",
+    "analyses.kind": "crawl (the findings made while crawling) or reanalysis (govsocial "
+    "reanalyse, from the archived pages).",
+    "analyses.catalogue_version": "SHA-256 of both catalogue files and the code version: "
+    "analyses with equal versions apply the same rules.",
+    "analyses.code_version": "govsocial version (and commit) that analysed.",
+    "analyses.started_at": "When the analysis began.",
+    "analyses.finished_at": "When a re-analysis completed; empty while it runs or if it "
+    "stopped (it never counts then). The crawl's own analysis ends with its run.",
+    "analyses.pages_analysed": "Pages whose findings this analysis stored.",
     "run_bodies.position": "Order of the body in the seed file (0 = first); the crawl order.",
     "run_bodies.url": "Seed URL the run starts the body's crawl from.",
     "body_visits.site_id": "The site crawled.",
@@ -114,6 +131,8 @@ COLUMN_NOTES = {
     "filter_list_hits.list_version": "Its version or date.",
     "filter_list_hits.resource_url": "Resource URL of the page that matched.",
     "filter_list_hits.rule": "The filter rule that matched.",
+    "rendered_pages.warc_record_id": "WARC-Record-ID of the rendered DOM's resource record; "
+    "the metadata record with the page's request log follows it in the same file.",
     "rendered_pages.page_id": "The stored page that was rendered (one render per page).",
     "rendered_pages.url": "URL the browser was sent to.",
     "rendered_pages.final_url": "URL the browser ended on.",

@@ -26,11 +26,22 @@ from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED
+from db.session import default_database_path
 
 # Exit codes an operator can alert on (docs/scheduling.md); click's usage errors exit 2.
 EXIT_FAILED = 1  # the run failed, or nothing could start (bad seeds, settings, database)
 EXIT_LOCKED = 75  # another crawl is running on this database; nothing was done (EX_TEMPFAIL)
 EXIT_INTERRUPTED = 130  # stopped by a signal; resume it with --resume
+
+
+ARCHIVE_ENV = "GOVSOCIAL_ARCHIVE_DIR"
+
+
+def archive_root(value: str | None) -> Path | None:
+    """The archive root ``--archive [DIR]`` names: DIR, the default folder, or none."""
+    if value is None:
+        return None
+    return Path(value) if value else default_database_path().parent / "archive"
 
 
 class AnotherCrawlRunning(click.ClickException):
@@ -108,6 +119,18 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     "stores and renders before any consent: none, the homepage of each body, or all pages. "
     "Needs Chromium and the render extra.",
 )
+@click.option(
+    "--archive",
+    "archive",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    envvar=ARCHIVE_ENV,
+    metavar="[DIR]",
+    help="Keep every fetched page (and rendered DOM with the browser's requests) in WARC files, "
+    "a folder per run under DIR (default: 'archive' beside the default database; also "
+    f"${ARCHIVE_ENV}), for `govsocial reanalyse` and `govsocial evidence`.",
+)
 @overrides_option
 @filter_list_option
 @quiet_option
@@ -121,6 +144,7 @@ def crawl(
     max_pages: int,
     allow_private: bool,
     render: str,
+    archive: str | None,
     overrides: tuple[str, ...],
     filter_list_paths: tuple[Path, ...],
     quiet: bool,
@@ -148,6 +172,7 @@ def crawl(
         seed_columns=source.columns,
         skip_missing_urls=source.skip_without_url,
         render=render,
+        archive=archive_root(archive),
     )
     try:
         # The parsed seed list is never bound here: once the run is open it is garbage, and the

@@ -7,7 +7,8 @@ import json
 import click
 
 from crawler.cli.export import output_stream
-from crawler.cli.options import db_option, resolve_database
+from crawler.cli.options import analysis_option, db_option, resolve_database
+from db.analyses import AnalysisNotFound, choose_analyses
 from db.diff import AccountChange, RunDiff, TrackerChange, diff_runs
 from db.exports import write_csv
 from db.history import DatasetMissing, read_session
@@ -50,16 +51,26 @@ def render_text(diff: RunDiff) -> str:
     show_default=True,
     help="Readable text, one JSON document, or one CSV row per change.",
 )
+@analysis_option
 @db_option
-def diff_command(run_a: str, run_b: str, output_format: str, db_url: str | None) -> None:
+def diff_command(
+    run_a: str,
+    run_b: str,
+    output_format: str,
+    analysis_ids: tuple[int, ...],
+    db_url: str | None,
+) -> None:
     """Accounts and trackers added and removed per body from RUN_A to RUN_B (ids or 'latest').
 
     Bodies whose site was unreachable in either run are left out: an outage is not a removal.
     """
     try:
         with read_session(resolve_database(db_url)) as session:
-            diff = diff_runs(session, resolve_run(session, run_a), resolve_run(session, run_b))
-    except (RunNotFound, DatasetMissing) as error:
+            choice = choose_analyses(session, analysis_ids)
+            diff = diff_runs(
+                session, resolve_run(session, run_a), resolve_run(session, run_b), choice
+            )
+    except (RunNotFound, DatasetMissing, AnalysisNotFound) as error:
         raise click.ClickException(str(error)) from error
     with output_stream(None) as out:
         if output_format == "csv":

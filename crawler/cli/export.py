@@ -12,7 +12,8 @@ from typing import TextIO
 
 import click
 
-from crawler.cli.options import db_option, resolve_database
+from crawler.cli.options import analysis_option, db_option, resolve_database
+from db.analyses import AnalysisNotFound, choose_analyses
 from db.exports import EXPORTS, WRITERS, write_csv
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
@@ -68,10 +69,12 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     is_flag=True,
     help="CSV that German Excel opens correctly: byte-order mark and ';' as separator.",
 )
+@analysis_option
 @db_option
 def export_command(
     *,
     kind: str,
+    analysis_ids: tuple[int, ...],
     run_selector: str,
     output_format: str,
     output: Path | None,
@@ -86,13 +89,16 @@ def export_command(
     try:
         with read_session(resolve_database(db_url)) as session:
             run = resolve_run(session, run_selector)
-            stream = EXPORTS[kind](session, run.id)
+            choice = choose_analyses(session, analysis_ids)
+            if set(choice.chosen) - {run.id}:
+                raise AnalysisNotFound(f"--analysis names an analysis of another run than {run.id}")
+            stream = EXPORTS[kind](session, run.id, choice)
             with output_stream(output) as out:
                 if output_format == "csv":
                     count = write_csv(stream, out, excel=excel)
                 else:
                     count = WRITERS[output_format](stream, out)
-    except (RunNotFound, DatasetMissing) as error:
+    except (RunNotFound, DatasetMissing, AnalysisNotFound) as error:
         raise click.ClickException(str(error)) from error
     if output is not None:
         click.echo(f"{count} rows of {kind} from run {run.id} written to {output}", err=True)

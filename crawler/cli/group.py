@@ -13,12 +13,15 @@ from crawler.cli.options import database_problem, file_problem
 # name -> "module:attribute". Imported on use: `export` and `runs` need SQLAlchemy only, and
 # loading Scrapy and the detectors for them took a third of an 11,000-body export's time.
 COMMANDS = {
+    "analyses": "crawler.cli.analyses:analyses",
     "crawl": "crawler.cli.crawl:crawl",
     "db": "crawler.cli.db:db",
     "demo": "crawler.cli.demo:demo",
     "diff": "crawler.cli.diff:diff_command",
     "export": "crawler.cli.export:export_command",
+    "evidence": "crawler.cli.evidence:evidence",
     "inspect": "crawler.cli.inspect:inspect",
+    "reanalyse": "crawler.cli.reanalyse:reanalyse",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
 }

@@ -174,3 +174,14 @@ overrides_option = click.option(
     metavar="NAME=VALUE",
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
 )
+
+
+analysis_option = click.option(
+    "--analysis",
+    "analysis_ids",
+    multiple=True,
+    type=click.IntRange(1),
+    metavar="ID",
+    help="Read the findings of this analysis of its run (see `govsocial analyses RUN`) "
+    "instead of the run's newest (repeatable, one per run).",
+)

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.archive.records import ArchivedAt
 from crawler.detection.findings import Evidence, PageFindings, SocialLink, TrackerHit
+from crawler.detection.versions import catalogue_version, code_version
 from crawler.items import BodyOutcome, PageItem, PageRender
 from db.models import (
+    CRAWL_ANALYSIS,
     URL_MAX_LENGTH,
+    Analysis,
     Base,
     BodyVisit,
     BrowserCookie,
@@ -74,6 +79,16 @@ def _page_row(run_id: int, item: PageItem) -> dict[str, Any]:
         "content_hash": item.content_hash,
         "title": item.title,
         "error": item.error,
+        **_archived(item.archived),
+    }
+
+
+def _archived(record: ArchivedAt | None) -> dict[str, Any]:
+    """The columns that say where a page's (or a render's) record lies in the run's archive."""
+    return {
+        "warc_file": record.file if record else None,
+        "warc_offset": record.offset if record else None,
+        "warc_record_id": record.record_id if record else None,
     }
 
 
@@ -104,7 +119,7 @@ def _tracker_row(hit: TrackerHit) -> dict[str, Any]:
     }
 
 
-def _findings_rows(
+def findings_rows(
     findings: PageFindings, keys: dict[str, Any], rows: dict[type[Base], list[dict[str, Any]]]
 ) -> None:
     """Add one page's findings to ``rows``, by the table they go to."""
@@ -140,6 +155,7 @@ def _rendered_page_row(keys: dict[str, Any], render: PageRender) -> dict[str, An
         "third_party_requests": sum(request.third_party for request in requests),
         "cookies": len(held),
         "third_party_cookies": sum(cookie.third_party for cookie in held),
+        **_archived(render.archived),
     }
 
 
@@ -183,14 +199,34 @@ def _render_rows(
     rows[BrowserStorage].extend(
         {**keys, "area": storage.area, "key": storage.key} for storage in render.storage
     )
-    if render.findings is None:
-        return
+
+def rendered_findings_rows(
+    findings: PageFindings, keys: dict[str, Any], rows: dict[type[Base], list[dict[str, Any]]]
+) -> None:
+    """Add the findings of a rendered page (its DOM and requests) to ``rows``."""
     rows[RenderedTracker].extend(
-        {**keys, **_tracker_row(hit), "seen_in": hit.seen_in} for hit in render.findings.trackers
+        {**keys, **_tracker_row(hit), "seen_in": hit.seen_in} for hit in findings.trackers
     )
-    rows[RenderedSocialLink].extend(
-        {**keys, **_link_row(link)} for link in render.findings.links
+    rows[RenderedSocialLink].extend({**keys, **_link_row(link)} for link in findings.links)
+
+
+def crawl_analysis_id(session: Session, run_id: int) -> int:
+    """The id of the run's crawl analysis, recorded now if the run has none yet."""
+    found = session.scalar(
+        select(Analysis.id).where(Analysis.run_id == run_id, Analysis.kind == CRAWL_ANALYSIS)
     )
+    if found is not None:
+        return found
+    code = code_version()
+    analysis = Analysis(
+        run_id=run_id,
+        kind=CRAWL_ANALYSIS,
+        catalogue_version=catalogue_version(code),
+        code_version=code,
+    )
+    session.add(analysis)
+    session.flush()
+    return analysis.id
 
 
 class RunWriter:
@@ -207,9 +243,14 @@ class RunWriter:
         run_id: int,
         batch_size: int = 1,
         max_delay: float = 2.0,
+        before_write: Callable[[], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.run_id = run_id
+        # Called before each batch is written: the archive holds, durably, every record the
+        # batch's rows point at before they are written, let alone committed.
+        self.before_write = before_write
+        self.analysis_id: int | None = None
         self.batch_size = max(batch_size, 1)
         self.max_delay = max_delay
         self.tallies: dict[str, BodyTally] = {}
@@ -230,6 +271,8 @@ class RunWriter:
             return
         pages = [item for item in self.pending if isinstance(item, PageItem)]
         outcomes = [item for item in self.pending if isinstance(item, BodyOutcome)]
+        if self.before_write is not None:
+            self.before_write()
         with self.sessions.begin() as session:
             # Tallies are counted first: an outcome in this batch needs its pages' counts.
             self._write_pages(session, pages)
@@ -259,6 +302,7 @@ class RunWriter:
         # Core statements on the session's connection: the ORM's bulk insert adds nothing here
         # but its bookkeeping, which was half of the storage cost (benchmarks/RESULTS.md).
         connection = session.connection()
+        analysis_id = self._analysis_id(session)
         pages_table = _table(PageFetch)
         page_ids = connection.execute(
             insert(pages_table).returning(pages_table.c.id, sort_by_parameter_order=True),
@@ -274,7 +318,7 @@ class RunWriter:
                 rendered.append((keys, item.render))
             if item.findings is None:
                 continue
-            _findings_rows(item.findings, keys, rows)
+            findings_rows(item.findings, {**keys, "analysis_id": analysis_id}, rows)
             tally.accounts += len(item.findings.accounts)
             tally.trackers += len(item.findings.trackers)
         self._write_renders(connection, rendered, rows)
@@ -309,6 +353,16 @@ class RunWriter:
                 "rendered_page_id": rendered_id,
             }
             _render_rows(render, observation_keys, rows)
+            if render.findings is not None:
+                rendered_findings_rows(
+                    render.findings, {**observation_keys, "analysis_id": self.analysis_id}, rows
+                )
+
+    def _analysis_id(self, session: Session) -> int:
+        """The run's crawl analysis, which every finding the crawl stores belongs to."""
+        if self.analysis_id is None:
+            self.analysis_id = crawl_analysis_id(session, self.run_id)
+        return self.analysis_id
 
     def _write_outcomes(self, session: Session, outcomes: list[BodyOutcome]) -> None:
         """Insert the batch's body visits and add their counts to the run in one update."""

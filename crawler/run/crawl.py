@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from crawler import settings as default_settings
 from crawler.analysis.pool import FILTER_LISTS_SETTING, WORKERS_SETTING, analysis_workers
+from crawler.archive.warc import ARCHIVE_DIR_SETTING
 from crawler.limits import (
     lift_open_files_limit,
     max_open_bodies,
@@ -84,6 +85,7 @@ RECORDED_SETTINGS = (
     SKIP_MISSING_URLS_SETTING,
     RENDER_SETTING,
     RENDER_LEAVES_SETTING,
+    ARCHIVE_DIR_SETTING,
 )
 
 
@@ -109,6 +111,7 @@ class CrawlOptions:
     resume: int | None = None
     render: str = "none"  # which pages Chromium loads too: none, homepage or all
     chromium: str | None = None  # the browser's executable; found on PATH when None
+    archive: Path | None = None  # the archive root: WARC files of the run go to a folder below
 
 
 def default_and_environment_settings() -> Settings:
@@ -135,6 +138,8 @@ def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Set
     settings.set(SEED_COLUMNS_SETTING, options.seed_columns, priority="cmdline")
     settings.set(SKIP_MISSING_URLS_SETTING, options.skip_missing_urls, priority="cmdline")
     settings.set(RENDER_SETTING, options.render, priority="cmdline")
+    if options.archive is not None:
+        settings.set(ARCHIVE_DIR_SETTING, str(options.archive.resolve()), priority="cmdline")
     # crawler/run/logs.py installs the handlers: warnings to stderr, the whole log to LOG_FILE.
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     if options.log_file:
@@ -203,15 +208,19 @@ def open_run(options: CrawlOptions, seed_list: SeedList) -> OpenedRun:
     try:
         ensure_current(engine, options.db_url)
         with make_sessionmaker(engine).begin() as session:
+            archive = probe.get(ARCHIVE_DIR_SETTING)
+            archive_root = Path(archive).resolve() if archive else None
             if options.resume is None:
-                run = start_run(session, seed_list, recorded(probe), options.render)
+                run = start_run(session, seed_list, recorded(probe), options.render, archive_root)
                 return OpenedRun(run.id, options, None)
-            run = resume_run(session, options.resume, seed_list)
+            run = resume_run(session, options.resume, seed_list, archive_root)
             options = replace(
                 options,
                 max_pages=int(run.settings.get("GOVSOCIAL_MAX_PAGES", options.max_pages)),
                 allow_private=bool(run.settings.get(ALLOW_PRIVATE_SETTING, options.allow_private)),
                 render=run.render_mode,
+                # A resumed run goes on archiving where it began.
+                archive=Path(run.archive_dir).parent if run.archive_dir else None,
             )
             return OpenedRun(run.id, options, load_partial_bodies(session, run.id))
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,13 +13,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, inspect, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from crawler import __version__
+from crawler.archive.warc import run_folder
+from crawler.detection.versions import catalogue_version, code_version
 from crawler.run.bodies import has_run_bodies, record_bodies_without_site, record_run_bodies
 from crawler.seeds.seedfile import Seed, SeedList
 from db.models import (
+    CRAWL_ANALYSIS,
     FINISHED,
     INTERRUPTED,
     RUNNING,
+    Analysis,
     Body,
     BodyVisit,
     CrawlRun,
@@ -48,24 +50,6 @@ class CrawlAlreadyRunning(RuntimeError):
 
 class ResumeRefused(RuntimeError):
     """A run that cannot be resumed: unknown, finished, or its seed file changed."""
-
-
-def code_version() -> str:
-    """The package version, plus the git commit when running from a checkout."""
-    repo = Path(__file__).resolve().parents[1]
-    if not (repo / ".git").exists():
-        return __version__
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=5,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return __version__
-    return f"{__version__}+g{commit}" if commit else __version__
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -153,9 +137,16 @@ def mark_stale_runs(session: Session) -> list[int]:
 
 
 def start_run(
-    session: Session, seed_list: SeedList, settings: dict[str, Any], render_mode: str = "none"
+    session: Session,
+    seed_list: SeedList,
+    settings: dict[str, Any],
+    render_mode: str = "none",
+    archive_root: Path | None = None,
 ) -> CrawlRun:
-    """Register the seeds and open a new run, refusing while another crawl is live."""
+    """Register the seeds and open a new run, refusing while another crawl is live.
+
+    With ``archive_root``, the run's WARC files go to its own folder below it.
+    """
     lock_runs(session)
     mark_stale_runs(session)
     register_seeds(session, (*seed_list.seeds, *seed_list.without_url))
@@ -173,13 +164,30 @@ def start_run(
     )
     session.add(run)
     session.flush()
+    if archive_root is not None:
+        run.archive_dir = str(run_folder(archive_root, run.id))
+    # The rules the crawl's findings come from, recorded before it finds anything.
+    session.add(
+        Analysis(
+            run_id=run.id,
+            kind=CRAWL_ANALYSIS,
+            catalogue_version=catalogue_version(run.code_version),
+            code_version=run.code_version,
+        )
+    )
     record_run_bodies(session, run.id, seed_list.seeds)
     record_bodies_without_site(session, run.id, seed_list.without_url)
     return run
 
 
-def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
-    """Reopen an interrupted or failed run of the same seed file, refusing while one is live."""
+def resume_run(
+    session: Session, run_id: int, seed_list: SeedList, archive_root: Path | None = None
+) -> CrawlRun:
+    """Reopen an interrupted or failed run of the same seed file, refusing while one is live.
+
+    A run that kept an archive goes on archiving into its folder; one that kept none starts
+    one below ``archive_root`` if given (its earlier pages stay unarchived).
+    """
     lock_runs(session)
     mark_stale_runs(session)
     run = session.get(CrawlRun, run_id)
@@ -195,6 +203,8 @@ def resume_run(session: Session, run_id: int, seed_list: SeedList) -> CrawlRun:
     if not has_run_bodies(session, run.id):  # started before runs stored their bodies
         record_run_bodies(session, run.id, seed_list.seeds)
     run.status, run.message, run.finished_at = RUNNING, None, None
+    if run.archive_dir is None and archive_root is not None:
+        run.archive_dir = str(run_folder(archive_root, run.id))
     run.resumed_at = utcnow()
     run.pid, run.hostname, run.heartbeat_at = os.getpid(), socket.gethostname(), run.resumed_at
     resumed = [*run.settings.get(RESUMES_KEY, []), utcnow().isoformat(timespec="seconds")]
@@ -271,7 +281,13 @@ def _close(run: CrawlRun, status: str, message: str | None, end: datetime) -> No
 
 
 def finish_run(session: Session, run_id: int, status: str, message: str | None = None) -> CrawlRun:
-    """Close a run with its final status."""
+    """Close a run with its final status, and its crawl analysis with it."""
     run = session.get_one(CrawlRun, run_id)
     _close(run, status, message, utcnow())
+    analysed = select(func.count()).where(PageFetch.run_id == run_id, PageFetch.error.is_(None))
+    session.execute(
+        update(Analysis)
+        .where(Analysis.run_id == run_id, Analysis.kind == CRAWL_ANALYSIS)
+        .values(finished_at=run.finished_at, pages_analysed=analysed.scalar_subquery())
+    )
     return run

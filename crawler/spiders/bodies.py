@@ -28,6 +28,7 @@ from crawler.detection.domains import url_domain
 from crawler.detection.rendered import with_served_gating
 from crawler.items import BodyOutcome, PageItem, PageRender
 from crawler.limits import OPEN_BODIES_PER_REQUEST, max_open_bodies
+from crawler.net.capture import SERVED_META
 from crawler.net.connections import body_done
 from crawler.net.deadline import DEADLINE_META
 from crawler.net.outcomes import HTTP_ERROR, NOT_HTML, OK, classify_failure
@@ -174,6 +175,7 @@ class BodiesSpider(scrapy.Spider):
         if isinstance(response, TextResponse):
             response = fitting_encoding(response)
         item = self._page_item(response, state.body_id, depth)
+        item.served = response.meta.pop(SERVED_META, None)
         is_html = item.content_type is not None and item.content_type.startswith(HTML_TYPES)
         binary = binary_kind(response.body) if is_html else None
         if depth == 0:
@@ -240,6 +242,7 @@ class BodiesSpider(scrapy.Spider):
         state = self.bodies[response.meta["body_id"]]
         item: PageItem = response.meta[STATIC_ITEM_META]
         render: PageRender = response.meta[RENDER_META]
+        render.dom = response.body
         state.seen.add(response.url)
         try:
             findings = await self.analyser.analyse_rendered(

@@ -27,6 +27,9 @@ DATABASE_COMMANDS = [
     ["runs"],
     ["export", "bodies"],
     ["diff", "1", "2"],
+    ["analyses", "1"],
+    ["reanalyse", "1"],
+    ["evidence", "09162000"],
     ["db", "current"],
     ["db", "upgrade"],
 ]

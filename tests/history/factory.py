@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from db.models import (
+    CRAWL_ANALYSIS,
+    Analysis,
     Body,
     BodyVisit,
     CrawlRun,
@@ -24,6 +26,7 @@ class DatasetFactory:
 
     session: Session
     _pages: dict[tuple[int, str], PageFetch] = field(default_factory=dict)
+    _analyses: dict[int, int] = field(default_factory=dict)  # run id -> its crawl analysis
 
     def body(self, body_id: str, name: str, kind: str = "gemeinde", state: str = "Bayern") -> Body:
         """A public body from the seed list."""
@@ -44,6 +47,12 @@ class DatasetFactory:
         )
         self.session.add(run)
         self.session.flush()
+        analysis = Analysis(
+            run_id=run.id, kind=CRAWL_ANALYSIS, catalogue_version="test", code_version="test"
+        )
+        self.session.add(analysis)
+        self.session.flush()
+        self._analyses[run.id] = analysis.id
         return run
 
     def run_bodies(self, run: CrawlRun, bodies: tuple[Body, ...]) -> None:
@@ -107,6 +116,7 @@ class DatasetFactory:
             run_id=run.id,
             body_id=body.id,
             page_id=(page or self._pages[(run.id, body.id)]).id,
+            analysis_id=self._analyses[run.id],
             platform=platform,
             link_kind=link_kind,
             handle=handle if link_kind == "profile" else None,
@@ -130,6 +140,7 @@ class DatasetFactory:
             run_id=run.id,
             body_id=body.id,
             page_id=self._pages[(run.id, body.id)].id,
+            analysis_id=self._analyses[run.id],
             tracker_id=tracker_id,
             name=tracker_id.replace("-", " ").title(),
             vendor="Vendor of " + tracker_id,

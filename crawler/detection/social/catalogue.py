@@ -6,8 +6,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
+
+from crawler.detection.versions import platform_catalogue_path
 
 RuleKind = Literal["profile", "share", "content", "embed", "ignore"]
 RULE_KINDS: frozenset[str] = frozenset({"profile", "share", "content", "embed", "ignore"})
@@ -490,8 +491,7 @@ def compile_catalogue(document: dict[str, Any]) -> Catalogue:
 
 @cache
 def load_catalogue() -> Catalogue:
-    """The packaged catalogue, read and compiled once per process."""
-    text = (
-        resources.files("crawler.detection").joinpath("catalogue/platforms.toml").read_text("utf-8")
-    )
+    """The catalogue in use (the packaged one, see ``versions``), read and compiled once per
+    process."""
+    text = platform_catalogue_path().read_text("utf-8")
     return compile_catalogue(tomllib.loads(text))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from crawler.detection.versions import tracker_catalogue_path
+
 CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "catalogue" / "trackers.toml"
 
 CATEGORIES = frozenset(
@@ -394,7 +396,7 @@ def parse_catalogue(document: dict[str, Any]) -> Catalogue:
     return Catalogue(trackers, prefixes, markup)
 
 
-def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
-    """Read and validate a catalogue file."""
-    with path.open("rb") as handle:
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate a catalogue file (default: the one in use, see ``versions``)."""
+    with (path or tracker_catalogue_path()).open("rb") as handle:
         return parse_catalogue(tomllib.load(handle))
