@@ -12,7 +12,7 @@ from typing import TextIO
 
 import click
 
-from crawler.cli.options import db_option, resolve_database
+from crawler.cli.options import db_option, resolve_database, run_option
 from db.exports import EXPORTS, WRITERS, write_csv
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
@@ -41,14 +41,7 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(tuple(EXPORTS)))
-@click.option(
-    "--run",
-    "run_selector",
-    default="latest",
-    show_default=True,
-    metavar="ID|latest",
-    help="The run to export: its id, or 'latest' for the newest finished run.",
-)
+@run_option("export")
 @click.option(
     "--format",
     "output_format",

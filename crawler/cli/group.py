@@ -19,6 +19,7 @@ COMMANDS = {
     "diff": "crawler.cli.diff:diff_command",
     "export": "crawler.cli.export:export_command",
     "inspect": "crawler.cli.inspect:inspect",
+    "report": "crawler.cli.report:report",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
 }
