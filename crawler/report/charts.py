@@ -99,8 +99,11 @@ def line_chart(
         )
     for index, label in enumerate(runs):
         if len(runs) <= 12 or index % -(-len(runs) // 12) == 0 or index == len(runs) - 1:
+            anchor = "middle"
+            if len(runs) > 1 and index in (0, len(runs) - 1):
+                anchor = "start" if index == 0 else "end"  # the axis' ends stay inside the chart
             parts.append(
-                f'<text x="{_number(x(index))}" y="{top + height + 18}" text-anchor="middle">'
+                f'<text x="{_number(x(index))}" y="{top + height + 18}" text-anchor="{anchor}">'
                 f"{escape(label)}</text>"
             )
     for number, line in enumerate(series):

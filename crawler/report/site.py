@@ -87,7 +87,6 @@ def write_report(session: Session, run: CrawlRun | None, output: Path, lang: str
     if partial.exists():
         shutil.rmtree(partial)
     (partial / "assets").mkdir(parents=True)
-    (partial / "data" / "bodies").mkdir(parents=True)
     language = Language(lang)
     records = body_records(session, run.id) if run is not None else []
     context = _context(session, run, records, language) if run is not None else {}
@@ -104,7 +103,8 @@ def write_report(session: Session, run: CrawlRun | None, output: Path, lang: str
     for asset in ASSETS:
         source = resources.files("crawler.report").joinpath(f"static/{asset}")
         (partial / "assets" / asset).write_bytes(source.read_bytes())
-    _write_bodies(partial / "data", records, language)
+    if run is not None:
+        _write_bodies(partial / "data", records, language)
     (partial / MARKER).write_text("govsocial report\n", encoding="utf-8")
     _replace(partial, output)
     files = [path for path in output.rglob("*") if path.is_file()]
@@ -330,10 +330,11 @@ def _date(value: datetime | None) -> str | None:
     return f"{value:%Y-%m-%d}" if value is not None else None
 
 
-def _account_row(account: AccountRecord) -> list[Any]:
+def _account_row(account: AccountRecord, language: Language) -> list[Any]:
     evidence = account.evidence
-    return [account.platform, account.handle, account.url, evidence.page_url, evidence.element,
-            evidence.attribute, evidence.rule, evidence.value[:EVIDENCE_CHARS],
+    return [language.platform(account.platform), account.handle, account.url,
+            evidence.page_url, evidence.element, evidence.attribute, evidence.rule,
+            evidence.value[:EVIDENCE_CHARS],
             _date(account.seen.first_seen_at), _date(account.seen.last_seen_at),
             account.seen.status]  # fmt: skip
 
@@ -357,7 +358,7 @@ def _detail(record: BodyRecord, language: Language) -> dict[str, Any]:
         "parent": record.parent_name or record.parent_id,
         "outcome": record.outcome,
         "run": record.findings_run,
-        "accounts": [_account_row(account) for account in record.accounts],
+        "accounts": [_account_row(account, language) for account in record.accounts],
         "trackers": [_tracker_row(tracker, language) for tracker in record.trackers],
         "rendered": None
         if rendered is None
@@ -380,6 +381,7 @@ def _list_row(record: BodyRecord, shard: int, language: Language) -> list[Any]:
 
 
 def _write_bodies(folder: Path, records: Sequence[BodyRecord], language: Language) -> None:
+    (folder / "bodies").mkdir(parents=True)
     rows: list[list[Any]] = []
     for shard, chunk in _shards(records):
         rows += [_list_row(record, shard, language) for record in chunk]
