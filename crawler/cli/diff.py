@@ -6,10 +6,10 @@ import json
 
 import click
 
-from crawler.cli.export import output_stream
-from crawler.cli.options import db_option, resolve_database
+from crawler.cli.export import output_stream, write_stream
+from crawler.cli.options import db_option, export_lang_option, resolve_database
 from db.diff import AccountChange, RunDiff, TrackerChange, diff_runs
-from db.exports import write_csv
+from db.exportlang import in_language
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
 
@@ -50,21 +50,34 @@ def render_text(diff: RunDiff) -> str:
     show_default=True,
     help="Readable text, one JSON document, or one CSV row per change.",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="One CSV row per change, as German Excel opens it: byte-order mark and ';'.",
+)
+@export_lang_option
 @db_option
-def diff_command(run_a: str, run_b: str, output_format: str, db_url: str | None) -> None:
+def diff_command(
+    run_a: str, run_b: str, output_format: str, excel: bool, lang: str, db_url: str | None
+) -> None:
     """Accounts and trackers added and removed per body from RUN_A to RUN_B (ids or 'latest').
 
     Bodies whose site was unreachable in either run are left out: an outage is not a removal.
     """
+    if excel and output_format == "json":
+        raise click.UsageError("--excel writes CSV, not JSON")
+    if excel:
+        output_format = "csv"
     try:
         with read_session(resolve_database(db_url)) as session:
             diff = diff_runs(session, resolve_run(session, run_a), resolve_run(session, run_b))
     except (RunNotFound, DatasetMissing) as error:
         raise click.ClickException(str(error)) from error
+    if output_format == "csv":
+        write_stream(in_language(diff.to_rows(), lang), None, "csv", excel, lang)
+        return
     with output_stream(None) as out:
-        if output_format == "csv":
-            write_csv(diff.to_rows(), out)
-        elif output_format == "json":
+        if output_format == "json":
             out.write(json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(render_text(diff))

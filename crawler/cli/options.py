@@ -34,6 +34,15 @@ def run_option(what: str) -> Any:
     )
 
 
+export_lang_option = click.option(
+    "--lang",
+    type=click.Choice(("en", "de")),
+    default="en",
+    show_default=True,
+    help="Column names and yes/no in English, or in German (ja/nein).",
+)
+
+
 # The database URL the running command resolved, for messages about it.
 _resolved_database: str | None = None
 
