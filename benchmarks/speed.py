@@ -26,9 +26,10 @@ from benchmarks import (
     discoveryweb,
     instructions,
     renderbench,
+    reportbench,
 )
 from benchmarks.synthweb import WebShape, real_homepages
-from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES
+from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES, find_chromium
 
 OUT = Path(__file__).parent / "out"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -265,6 +266,35 @@ def run_export(args: argparse.Namespace) -> None:
         print(f"| {kind} | {count} | {seconds:.2f} |")
 
 
+def run_report(args: argparse.Namespace) -> None:
+    """Write the report of a national-size database (two runs) and open it in Chromium."""
+    database = OUT / f"national-report-{args.bodies}.sqlite"
+    url = reportbench.national_database(database, _shape(args), args.max_pages, runs=2)
+    print("| round | seconds | files | MB in all | index.html KB | bodies.js KB | largest shard KB"
+          " |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    folder = OUT / "national-report"
+    for round_ in range(1, args.rounds + 1):
+        size = reportbench.write(url, folder)
+        print(
+            f"| {round_} | {size.seconds:.1f} | {size.files} | {size.total_bytes / 1e6:.1f} | "
+            f"{size.index_bytes / 1e3:.0f} | {size.list_bytes / 1e3:.0f} | "
+            f"{size.largest_shard_bytes / 1e3:.0f} |"
+        )
+    chromium = find_chromium(os.environ.get("GOVSOCIAL_CHROMIUM"))
+    if chromium is None:
+        print("(no Chromium: opening not timed)")
+        return
+    print("| opening | load event ms | bodies listed ms | search ms | one body's evidence ms |")
+    print("|---|---|---|---|---|")
+    for round_ in range(1, args.rounds + 1):
+        opened = reportbench.open_in_chromium(folder / "index.html", chromium, "B04711")
+        print(
+            f"| {round_} | {opened.loaded_ms:.0f} | {opened.listed_ms:.0f} | "
+            f"{opened.search_ms:.0f} | {opened.detail_ms:.0f} |"
+        )
+
+
 def run_memory(args: argparse.Namespace) -> None:
     """Peak RSS of govsocial crawls of growing size."""
     print(
@@ -462,6 +492,12 @@ def parser() -> argparse.ArgumentParser:
     web(export, 11000, 100)
     export.add_argument("--max-pages", type=int, default=10)
     export.set_defaults(run=run_export)
+
+    report = commands.add_parser("report", help="govsocial report of a national-size database")
+    web(report, 11000, 100)
+    report.add_argument("--max-pages", type=int, default=10)
+    report.add_argument("--rounds", type=int, default=2)
+    report.set_defaults(run=run_report)
 
     memory = commands.add_parser("memory", help="peak RSS of crawls of growing size")
     web(memory, 0, 20)

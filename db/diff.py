@@ -148,10 +148,14 @@ def _accounts_only_in(
     link = SocialLinkSighting
     other = aliased(SocialLinkSighting)
     is_account = and_(link.link_kind == "profile", link.handle.is_not(None))
+    # Looked up by (run_id, body_id). Compared as it is, the platform would let SQLite's planner
+    # (without statistics) take (run_id, platform, handle) instead, which walks every body
+    # sharing a handle (a Verband's account on each member's site) for each link: `|| ''` keeps
+    # that index out of the running.
     in_other = exists().where(
         other.run_id == other_run_id,
         other.body_id == link.body_id,
-        other.platform == link.platform,
+        other.platform.concat("") == link.platform,
         other.handle == link.handle,
         other.link_kind == "profile",
         choice.of(other),

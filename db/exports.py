@@ -16,11 +16,21 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, Executable, Select, String, and_, literal, select, union_all
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Select,
+    String,
+    and_,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from db.analyses import AnalysisChoice
-from db.history import findings_as_of, findings_source, rendered_body_state
+from db.history import account_history, findings_as_of, findings_source, rendered_body_state
 from db.models import (
     Body,
     BodyVisit,
@@ -61,12 +71,12 @@ def neutralise_formula(value: str) -> str:
     return "'" + value
 
 
-def csv_cell(value: Any) -> str:
+def csv_cell(value: Any, yes_no: tuple[str, str] = ("yes", "no")) -> str:
     """One value as spreadsheet text: yes/no, ISO dates, space-joined lists, inert strings."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no[0] if value else yes_no[1]
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -81,7 +91,9 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def write_csv(stream: RowStream, out: TextIO, *, excel: bool = False) -> int:
+def write_csv(
+    stream: RowStream, out: TextIO, *, excel: bool = False, yes_no: tuple[str, str] = ("yes", "no")
+) -> int:
     """Write CSV; ``excel`` adds a BOM and uses ``;`` as German Excel expects. Returns rows."""
     if excel:
         out.write(UTF8_BOM)
@@ -89,7 +101,7 @@ def write_csv(stream: RowStream, out: TextIO, *, excel: bool = False) -> int:
     writer.writerow(stream.columns)
     count = 0
     for row in stream.rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value, yes_no) for value in row])
         count += 1
     return count
 
@@ -171,6 +183,43 @@ def _link_export(
 def accounts_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
     """Accounts (profile links) seen in ``run_id``, one row per sighting."""
     return _link_export(session, run_id, "profile", choice)
+
+
+def unique_accounts_export(session: Session) -> RowStream:
+    """One row per account and body over all finished runs (account_history), with the URL it
+    was last seen with: first and last seen, and whether it is current, removed or not observed
+    (the body's site was down since: an outage, not a removal)."""
+    history = account_history.c
+    link = SocialLinkSighting
+    last_url = (
+        select(func.min(func.coalesce(link.canonical_url, link.url)))
+        .where(
+            link.run_id == history.last_seen_run_id,
+            link.body_id == history.body_id,
+            link.platform == history.platform,
+            link.handle == history.handle,
+            link.link_kind == "profile",
+        )
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            history.body_id,
+            Body.name.label("body_name"),
+            history.platform,
+            history.handle,
+            last_url.label("url"),
+            history.first_seen_run_id,
+            history.first_seen_at,
+            history.last_seen_run_id,
+            history.last_seen_at,
+            history.runs_seen,
+            history.status,
+        )
+        .join(Body, Body.id == history.body_id)
+        .order_by(history.body_id, history.platform, history.handle)
+    )
+    return _stream(session, statement)
 
 
 def shares_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowStream:
@@ -341,15 +390,25 @@ BODY_COLUMNS = (
     "name",
     "kind",
     "state",
+    "population",
+    "parent_id",
+    "parent_name",
     "seed_url",
     "final_url",
     "reachable",
     "outcome",
+    "observation",
     "findings_from_run",
     "pages_fetched",
     "accounts",
     "trackers",
 )
+
+# How a run saw a body (``observation``): reached; down, showing the findings of its last run
+# that reached it (``findings_from_run``); or never reached, so its findings are unknown.
+OBSERVED, OUTAGE, NOT_OBSERVED = "observed", "outage", "not_observed"
+# The platform and tracker cells of a body never reached: not "no account", not "no tracker".
+UNKNOWN = "not observed"
 
 # After the platform and tracker columns: what the run's rendered pages of the body did before
 # consent; empty where the run rendered none of its pages without error (0 means rendered, none).
@@ -360,7 +419,9 @@ def bodies_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowS
     """One row per body visited in ``run_id``: its visit, handles per platform, yes/no per tracker.
 
     The platform and tracker columns are those present in the run's data, sorted. An unreachable
-    body keeps the findings of its last run that reached it; ``findings_from_run`` says which.
+    body keeps the findings of its last run that reached it; ``findings_from_run`` says which and
+    ``observation`` says ``outage``. A body no run ever reached says ``not_observed`` there, and
+    "not observed" in every platform and tracker cell.
     The rendered columns come last and are the run's own: empty where it rendered no page of
     the body (they are never carried over from an earlier run).
     """
@@ -379,12 +440,16 @@ def bodies_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowS
     ).subquery("hits")
     platforms = sorted(session.scalars(select(accounts.c.platform).distinct()))
     trackers = sorted(session.scalars(select(hits.c.tracker_id).distinct()))
+    parent = aliased(Body)
     body_rows = session.execute(
         select(
             source.c.body_id,
             Body.name,
             Body.kind,
             Body.state,
+            Body.population,
+            Body.parent_id,
+            parent.name,
             source.c.seed_url,
             source.c.final_url,
             source.c.reachable,
@@ -393,6 +458,7 @@ def bodies_export(session: Session, run_id: int, choice: AnalysisChoice) -> RowS
             source.c.pages_fetched,
         )
         .join(Body, Body.id == source.c.body_id)
+        .outerjoin(parent, parent.id == Body.parent_id)
         .order_by(source.c.body_id)
         .execution_options(yield_per=BATCH_SIZE)
     )
@@ -456,29 +522,30 @@ def _wide_rows(
     hit_groups = _ByBody(hits)
     render_groups = _ByBody(renders)
     for body in bodies:
-        (body_id, name, kind, state, seed_url, final_url, reachable, outcome, source_run,
+        (body_id, *who, seed_url, final_url, reachable, outcome, source_run,
          pages_fetched) = body  # fmt: skip
         handles: dict[str, list[str]] = {}
         for _body_id, platform, handle in account_groups.take(body_id):
             handles.setdefault(platform, []).append(handle)
         seen = {tracker for _body_id, tracker in hit_groups.take(body_id)}
         [(_body_id, cookies, requested)] = render_groups.take(body_id) or [(body_id, None, None)]
+        known = source_run is not None
+        observation = OBSERVED if reachable else OUTAGE if known else NOT_OBSERVED
         yield (
             run_id,
             body_id,
-            name,
-            kind,
-            state,
+            *who,
             seed_url,
             final_url,
             reachable,
             outcome,
+            observation,
             source_run,
             pages_fetched,
-            sum(len(found) for found in handles.values()),
-            len(seen),
-            *(handles.get(platform) for platform in platforms),
-            *(tracker in seen for tracker in trackers),
+            sum(len(found) for found in handles.values()) if known else None,
+            len(seen) if known else None,
+            *(handles.get(platform) if known else UNKNOWN for platform in platforms),
+            *(tracker in seen if known else UNKNOWN for tracker in trackers),
             cookies,
             requested,
         )

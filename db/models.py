@@ -298,10 +298,11 @@ class SocialLinkSighting(SocialLinkColumns, EvidenceColumns, Base):
     __tablename__ = "social_links"
     __table_args__ = (
         Index("ix_social_links_run_id_platform_handle", "run_id", "platform", "handle"),
+        run_body_index("social_links"),
     )
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
     analysis_id: Mapped[int] = analysis_fk()
@@ -324,10 +325,13 @@ class TrackerSighting(TrackerColumns, EvidenceColumns, Base):
     """A catalogued tracker or third-party technology seen on a page, as catalogued then."""
 
     __tablename__ = "tracker_sightings"
-    __table_args__ = (Index("ix_tracker_sightings_run_id_tracker_id", "run_id", "tracker_id"),)
+    __table_args__ = (
+        Index("ix_tracker_sightings_run_id_tracker_id", "run_id", "tracker_id"),
+        run_body_index("tracker_sightings"),
+    )
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = run_fk()
+    run_id: Mapped[int] = run_fk(index=False)
     body_id: Mapped[str] = body_fk()
     page_id: Mapped[int] = page_fk()
     analysis_id: Mapped[int] = analysis_fk()

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.options import db_option, log_file_option, quiet_option, resolve_database
+from crawler.cli.report import build_report, describe, lang_option
 from crawler.cli.summary import print_summary
 from crawler.demo.server import serving
 from crawler.demo.web import DEMO_DIR, REPO_DATA, LoopbackWeb, closed_port
@@ -57,12 +58,28 @@ def render_mode(asked: str | None) -> str:
     help="Pages to load in headless Chromium too: none, homepage or all "
     "[default: homepage where Chromium and the render extra are installed, else none].",
 )
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=REPO_DATA / "demo-report",
+    show_default=True,
+    help="Folder the run's report is written to at the end.",
+)
+@lang_option
 @quiet_option
 @log_file_option
 def demo(
-    db_url: str | None, sites_dir: Path, render: str | None, quiet: bool, log_file: str | None
+    db_url: str | None,
+    sites_dir: Path,
+    render: str | None,
+    report_dir: Path,
+    lang: str,
+    quiet: bool,
+    log_file: str | None,
 ) -> None:
-    """Serve the demo municipalities on 127.0.0.1 and crawl them into the database."""
+    """Serve the demo municipalities on 127.0.0.1, crawl them into the database and write the
+    run's report."""
     try:
         web = LoopbackWeb.from_dir(sites_dir)
     except FileNotFoundError as error:
@@ -90,7 +107,9 @@ def demo(
             )
         )
     print_summary(run, url, one_line=quiet)
+    written = build_report(url, str(run.id), report_dir, lang)
     if quiet:
+        click.echo(describe(written))
         return
     # Name the command as it was called: after `make demo` it is .venv/bin/govsocial.
     program = sys.argv[0] if Path(sys.argv[0]).name == "govsocial" else "govsocial"
@@ -102,4 +121,6 @@ def demo(
     click.echo(f"  {program} export bodies --run latest --excel -o bodies.csv{database}")
     if mode != "none":
         click.echo(f"  {program} export requests --run latest -o requests.csv{database}")
+    click.echo(f"  {program} report -o report{database}     # --lang en for English")
     click.echo(f"  {program} diff RUN_A RUN_B{database}     # after a second run")
+    click.echo(f"\n{describe(written)}")

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from crawler.cli.export import output_stream
-from crawler.cli.options import analysis_option, db_option, resolve_database
+from crawler.cli.export import output_stream, write_stream
+from crawler.cli.options import analysis_option, db_option, export_lang_option, resolve_database
 from db.analyses import AnalysisNotFound, choose_analyses
 from db.diff import AccountChange, RunDiff, TrackerChange, diff_runs
-from db.exports import write_csv
+from db.exportlang import in_language
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
 
@@ -51,12 +51,20 @@ def render_text(diff: RunDiff) -> str:
     show_default=True,
     help="Readable text, one JSON document, or one CSV row per change.",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="One CSV row per change, as German Excel opens it: byte-order mark and ';'.",
+)
+@export_lang_option
 @analysis_option
 @db_option
 def diff_command(
     run_a: str,
     run_b: str,
     output_format: str,
+    excel: bool,
+    lang: str,
     analysis_ids: tuple[int, ...],
     db_url: str | None,
 ) -> None:
@@ -64,6 +72,10 @@ def diff_command(
 
     Bodies whose site was unreachable in either run are left out: an outage is not a removal.
     """
+    if excel and output_format == "json":
+        raise click.UsageError("--excel writes CSV, not JSON")
+    if excel:
+        output_format = "csv"
     try:
         with read_session(resolve_database(db_url)) as session:
             choice = choose_analyses(session, analysis_ids)
@@ -72,10 +84,11 @@ def diff_command(
             )
     except (RunNotFound, DatasetMissing, AnalysisNotFound) as error:
         raise click.ClickException(str(error)) from error
+    if output_format == "csv":
+        write_stream(in_language(diff.to_rows(), lang), None, "csv", excel, lang)
+        return
     with output_stream(None) as out:
-        if output_format == "csv":
-            write_csv(diff.to_rows(), out)
-        elif output_format == "json":
+        if output_format == "json":
             out.write(json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
             out.write(render_text(diff))

@@ -12,9 +12,16 @@ from typing import TextIO
 
 import click
 
-from crawler.cli.options import analysis_option, db_option, resolve_database
+from crawler.cli.options import (
+    analysis_option,
+    db_option,
+    export_lang_option,
+    resolve_database,
+    run_option,
+)
 from db.analyses import AnalysisNotFound, choose_analyses
-from db.exports import EXPORTS, WRITERS, write_csv
+from db.exportlang import YES_NO, in_language
+from db.exports import EXPORTS, WRITERS, RowStream, unique_accounts_export, write_csv
 from db.history import DatasetMissing, read_session
 from db.queries import RunNotFound, resolve_run
 
@@ -42,14 +49,7 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(tuple(EXPORTS)))
-@click.option(
-    "--run",
-    "run_selector",
-    default="latest",
-    show_default=True,
-    metavar="ID|latest",
-    help="The run to export: its id, or 'latest' for the newest finished run.",
-)
+@run_option("export")
 @click.option(
     "--format",
     "output_format",
@@ -70,6 +70,13 @@ def output_stream(path: Path | None) -> Iterator[TextIO]:
     help="CSV that German Excel opens correctly: byte-order mark and ';' as separator.",
 )
 @analysis_option
+@click.option(
+    "--unique",
+    is_flag=True,
+    help="accounts only: one row per account and body over all finished runs (first and last "
+    "seen, status current, removed or not_observed) instead of one row per sighting.",
+)
+@export_lang_option
 @db_option
 def export_command(
     *,
@@ -79,6 +86,8 @@ def export_command(
     output_format: str,
     output: Path | None,
     excel: bool,
+    unique: bool,
+    lang: str,
     db_url: str | None,
 ) -> None:
     """Export one run's KIND: accounts, trackers, shares or pages (one row per sighting with its
@@ -86,19 +95,36 @@ def export_command(
     before consent) or bodies (one row per body, a column per platform and per tracker)."""
     if excel and output_format != "csv":
         raise click.UsageError("--excel applies to CSV only")
+    if unique and kind != "accounts":
+        raise click.UsageError("--unique applies to accounts only")
+    if unique and run_selector != "latest":
+        raise click.UsageError("--unique covers every finished run; it takes no --run")
+    if unique and analysis_ids:
+        raise click.UsageError("--unique reads each run's newest analysis; it takes no --analysis")
     try:
         with read_session(resolve_database(db_url)) as session:
             run = resolve_run(session, run_selector)
             choice = choose_analyses(session, analysis_ids)
             if set(choice.chosen) - {run.id}:
                 raise AnalysisNotFound(f"--analysis names an analysis of another run than {run.id}")
-            stream = EXPORTS[kind](session, run.id, choice)
-            with output_stream(output) as out:
-                if output_format == "csv":
-                    count = write_csv(stream, out, excel=excel)
-                else:
-                    count = WRITERS[output_format](stream, out)
+            stream = (
+                unique_accounts_export(session)
+                if unique
+                else EXPORTS[kind](session, run.id, choice)
+            )
+            count = write_stream(in_language(stream, lang), output, output_format, excel, lang)
     except (RunNotFound, DatasetMissing, AnalysisNotFound) as error:
         raise click.ClickException(str(error)) from error
     if output is not None:
-        click.echo(f"{count} rows of {kind} from run {run.id} written to {output}", err=True)
+        source = "all finished runs" if unique else f"run {run.id}"
+        click.echo(f"{count} rows of {kind} from {source} written to {output}", err=True)
+
+
+def write_stream(
+    stream: RowStream, output: Path | None, output_format: str, excel: bool, lang: str
+) -> int:
+    """Write ``stream`` as CSV (``excel``: for German Excel), JSON or JSON lines; rows written."""
+    with output_stream(output) as out:
+        if output_format == "csv":
+            return write_csv(stream, out, excel=excel, yes_no=YES_NO[lang])
+        return WRITERS[output_format](stream, out)

@@ -22,6 +22,7 @@ COMMANDS = {
     "evidence": "crawler.cli.evidence:evidence",
     "inspect": "crawler.cli.inspect:inspect",
     "reanalyse": "crawler.cli.reanalyse:reanalyse",
+    "report": "crawler.cli.report:report",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,28 @@ db_option = click.option(
     metavar="URL",
     help="SQLAlchemy database URL (default: $GOVSOCIAL_DB, else SQLite at "
     "~/.local/share/govsocial/govsocial.sqlite, or under $XDG_DATA_HOME).",
+)
+
+
+
+def run_option(what: str) -> Any:
+    """``--run ID|latest``, the run a reading command works on."""
+    return click.option(
+        "--run",
+        "run_selector",
+        default="latest",
+        show_default=True,
+        metavar="ID|latest",
+        help=f"The run to {what}: its id, or 'latest' for the newest finished run.",
+    )
+
+
+export_lang_option = click.option(
+    "--lang",
+    type=click.Choice(("en", "de")),
+    default="en",
+    show_default=True,
+    help="Column names and yes/no in English, or in German (ja/nein).",
 )
 
 

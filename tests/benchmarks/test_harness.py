@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench
+from benchmarks import crawlbench, dbbench, detectbench, instructions, renderbench, reportbench
 from benchmarks.speed import main
 from benchmarks.synthweb import WebShape, page_paths, real_homepages, render_page
 
@@ -53,6 +53,16 @@ def test_writer_benchmark_stores_every_page(tmp_path: Path) -> None:
     rate = dbbench.write_run(f"sqlite:///{tmp_path / 'bench.sqlite'}", TINY, 4, tmp_path)
     assert (rate.bodies, rate.pages) == (3, 12)
     assert rate.findings > 0
+
+
+def test_report_benchmark_spreads_bodies_over_the_laender_and_writes_the_report(
+    tmp_path: Path,
+) -> None:
+    url = reportbench.national_database(tmp_path / "national.sqlite", TINY, 2, runs=2)
+    size = reportbench.write(url, tmp_path / "report")
+    bodies = (tmp_path / "report" / "data" / "bodies.js").read_text(encoding="utf-8")
+    assert all(land in bodies for land in reportbench.LAENDER[:3])
+    assert (size.files, size.index_bytes > 0, size.largest_shard_bytes > 0) == (6, True, True)
 
 
 def test_page_costs_cover_every_step() -> None:

@@ -45,6 +45,7 @@ def test_every_command_module_is_listed_and_loads() -> None:
         "export",
         "inspect",
         "reanalyse",
+        "report",
         "runs",
         "seeds",
     ]

@@ -43,3 +43,23 @@ def test_ensure_current_migrates_only_once(sqlite_url: str) -> None:
     assert ensure_current(engine, sqlite_url) is True
     assert ensure_current(engine, sqlite_url) is False
     engine.dispose()
+
+
+def _run_indexes(url: str, table: str) -> set[tuple[str, ...]]:
+    engine = make_engine(url)
+    try:
+        indexes = inspect(engine).get_indexes(table)
+    finally:
+        engine.dispose()
+    return {tuple(index["column_names"]) for index in indexes if "run_id" in index["column_names"]}
+
+
+def test_sightings_are_found_by_run_and_body_and_go_back_to_by_run(any_db_url: str) -> None:
+    upgrade(any_db_url)
+    for table in ("social_links", "tracker_sightings"):
+        assert ("run_id", "body_id") in _run_indexes(any_db_url, table)
+        assert ("run_id",) not in _run_indexes(any_db_url, table)
+    downgrade(any_db_url, "0009")
+    for table in ("social_links", "tracker_sightings"):
+        assert ("run_id",) in _run_indexes(any_db_url, table)
+        assert ("run_id", "body_id") not in _run_indexes(any_db_url, table)

@@ -112,8 +112,9 @@ def rendered_demo(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[subprocess.CompletedProcess[str], Engine]]:
     """``govsocial demo`` as ``make demo`` runs it where Chromium is installed, and its database."""
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('rendered-demo') / 'demo.sqlite'}"
-    result = govsocial("demo", "--db", db_url, timeout=600)
+    folder = tmp_path_factory.mktemp("rendered-demo")
+    db_url = f"sqlite:///{folder / 'demo.sqlite'}"
+    result = govsocial("demo", "--db", db_url, "--report", str(folder / "report"), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     engine = make_engine(db_url)
     yield result, engine
@@ -157,15 +158,20 @@ def test_demo_command_without_a_browser_crawls_unrendered_and_says_how_to_render
 ) -> None:
     db_url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     no_browser = {CHROMIUM_SETTING: str(tmp_path / "no-chromium")}
-    result = govsocial("demo", "--db", db_url, env=no_browser)
+    report = tmp_path / "report"
+    result = govsocial("demo", "--db", db_url, "--report", str(report), env=no_browser)
     assert result.returncode == 0, result.stderr
     hints = [line for line in result.stdout.splitlines() if INSTALL_HINT in line]
     assert len(hints) == 1
     assert "run 1: finished" in result.stdout
     assert f"{len(EXPECTATIONS)}/{len(EXPECTATIONS)} done" in result.stdout
-    steps = result.stdout.split("next steps:")[1].strip().splitlines()
+    steps, written = result.stdout.split("next steps:")[1].strip().split("\n\n")
     assert steps
-    assert all(f"--db {db_url}" in step for step in steps)  # they read the database just written
+    assert all(f"--db {db_url}" in step for step in steps.splitlines())  # the database just written
+    # It ends by writing the run's report and saying where to open it.
+    assert written.startswith("report of run 1 (30 bodies")
+    assert written.endswith(f"written: open {(report / 'index.html').as_uri()}")
+    assert "Stadt Musterhausen" in (report / "data" / "bodies.js").read_text(encoding="utf-8")
     with engine_for(db_url).connect() as connection:
         visits = connection.execute(text("SELECT count(*) FROM body_visits")).scalar()
         mode = connection.execute(text("SELECT render_mode FROM crawl_runs")).scalar()

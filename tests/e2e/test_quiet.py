@@ -81,10 +81,19 @@ def test_a_log_file_that_cannot_be_written_is_refused_before_anything_is_crawled
 def test_a_quiet_demo_prints_one_summary_line(tmp_path: Path) -> None:
     log = tmp_path / "demo.log"
     result = govsocial(
-        "demo", "--db", f"sqlite:///{tmp_path / 'demo.sqlite'}", "--quiet", "--log-file", str(log)
+        "demo",
+        "--db",
+        f"sqlite:///{tmp_path / 'demo.sqlite'}",
+        "--quiet",
+        "--log-file",
+        str(log),
+        "--report",
+        str(tmp_path / "report"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    (line,) = result.stdout.splitlines()
+    (line, report) = result.stdout.splitlines()
     assert line.startswith("run 1: finished in ")
+    assert report.startswith("report of run 1 (30 bodies")
+    assert report.endswith(f"written: open {(tmp_path / 'report' / 'index.html').as_uri()}")
     assert "INFO: Dumping Scrapy stats" in log.read_text(encoding="utf-8")

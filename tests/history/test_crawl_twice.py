@@ -471,6 +471,9 @@ def test_bodies_export_carries_the_down_bodys_last_findings(history_url: str) ->
          {"youtube": ["@cellerfeld"]}, []),
         (DORNBACH, "http://www.dornbach.de/", True, "ok", 2, (3, 1, 2),
          {"instagram": ["stadtdornbach"]}, ["google-fonts", "google-maps"]),
-        (ESCHENTAL, "http://www.eschental.de/", False, "connection_refused", None, (0, 0, 0),
-         {}, []),
+        # Never reached: its findings are unknown, not absent.
+        (ESCHENTAL, "http://www.eschental.de/", False, "connection_refused", None,
+         (0, None, None),
+         dict.fromkeys(("facebook", "instagram", "mastodon", "x", "youtube"), "not observed"),
+         ["google-analytics", "google-fonts", "google-maps", "matomo"]),
     ]  # fmt: skip

@@ -105,3 +105,35 @@ def test_diff_of_a_run_with_itself_is_empty(scenario: Scenario) -> None:
 def test_diff_with_unknown_run_is_a_clear_error(scenario: Scenario) -> None:
     result = invoke(scenario.url, "diff", str(scenario.first), "42")
     assert (result.exit_code, result.stderr) == (1, "Error: no run with id 42\n")
+
+
+def test_excel_diff_is_csv_for_german_excel(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "diff", str(scenario.first), str(scenario.second), "--excel")
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["change"], r["body_id"], r["platform"] or r["tracker"]) for r in rows] == [
+        ("added", "09162000", "mastodon"),
+        ("added", "15001000", "youtube"),
+        ("removed", "09162000", "instagram"),
+        ("added", "15001000", "matomo"),
+        ("removed", "09162000", "facebook-pixel"),
+    ]
+
+
+def test_german_diff_names_its_columns_and_changes_in_german(scenario: Scenario) -> None:
+    result = invoke(
+        scenario.url, "diff", str(scenario.first), "latest", "--excel", "--lang", "de"
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0])[:4] == ["aenderung", "was", "stelle_id", "stelle"]
+    assert {(r["aenderung"], r["was"]) for r in rows} == {
+        ("hinzugefuegt", "konto"),
+        ("entfernt", "konto"),
+        ("hinzugefuegt", "tracker"),
+        ("entfernt", "tracker"),
+    }
+
+
+def test_excel_diff_refuses_json(scenario: Scenario) -> None:
+    result = invoke(scenario.url, "diff", "1", "2", "--excel", "--format", "json")
+    assert (result.exit_code, "--excel writes CSV, not JSON" in result.stderr) == (2, True)

@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from db.exports import EXPORTS, neutralise_formula
+from db.session import make_engine
 
 from .cli import invoke
 from .conftest import Scenario
@@ -150,11 +152,12 @@ def test_bodies_export_keeps_an_unreachable_bodys_earlier_findings(scenario: Sce
     aach = next(row for row in rows if row["body_id"] == "09179111")
     assert (
         aach["reachable"],
+        aach["observation"],
         aach["findings_from_run"],
         aach["account_facebook"],
         aach["tracker_matomo"],
         aach["accounts"],
-    ) == ("no", str(scenario.first), "gemeindeaach", "yes", "1")
+    ) == ("no", "outage", str(scenario.first), "gemeindeaach", "yes", "1")
 
 
 def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
@@ -166,10 +169,14 @@ def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
         "name": "München",
         "kind": "kreisfreie_stadt",
         "state": "Bayern",
+        "population": None,
+        "parent_id": None,
+        "parent_name": None,
         "seed_url": "https://www.09162000.example/",
         "final_url": "https://www.09162000.example/",
         "reachable": True,
         "outcome": "ok",
+        "observation": "observed",
         "findings_from_run": scenario.second,
         "pages_fetched": 1,
         "accounts": 2,
@@ -185,12 +192,90 @@ def test_bodies_export_wide_row_of_a_reachable_body(scenario: Scenario) -> None:
     }
 
 
-def test_an_unreachable_body_that_was_never_reached_has_no_findings_run(
-    scenario: Scenario,
-) -> None:
+def test_a_body_never_reached_reads_not_observed_not_no_account(scenario: Scenario) -> None:
     rows = _csv(invoke(scenario.url, "export", "bodies", "--run", str(scenario.first)).stdout)
     halle = next(row for row in rows if row["body_id"] == "15002000")
-    assert (halle["reachable"], halle["findings_from_run"], halle["accounts"]) == ("no", "", "0")
+    assert (halle["reachable"], halle["observation"], halle["findings_from_run"]) == (
+        "no",
+        "not_observed",
+        "",
+    )
+    assert (halle["accounts"], halle["trackers"]) == ("", "")
+    findings = {value for key, value in halle.items() if key.startswith(("account_", "tracker_"))}
+    assert findings == {"not observed"}
+
+
+def test_bodies_export_names_population_and_parent(scenario: Scenario) -> None:
+    engine = make_engine(scenario.url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE bodies SET population = 1500, parent_id = '09162000' WHERE id = :id"),
+                {"id": "09179111"},
+            )
+        rows = _csv(invoke(scenario.url, "export", "bodies").stdout)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE bodies SET population = NULL, parent_id = NULL WHERE id = :id"),
+                {"id": "09179111"},
+            )
+        engine.dispose()
+    aach = next(row for row in rows if row["body_id"] == "09179111")
+    assert (aach["population"], aach["parent_id"], aach["parent_name"]) == (
+        "1500",
+        "09162000",
+        "München",
+    )
+
+
+def test_unique_accounts_have_one_row_per_account_with_their_history(scenario: Scenario) -> None:
+    rows = _csv(invoke(scenario.url, "export", "accounts", "--unique").stdout)
+    assert [(r["body_id"], r["platform"], r["handle"], r["status"]) for r in rows] == [
+        ("09162000", "facebook", "muenchen", "current"),
+        ("09162000", "instagram", "muenchen", "removed"),
+        ("09162000", "mastodon", "muenchen@social.bund.de", "current"),
+        ("09179111", "facebook", "gemeindeaach", "not_observed"),
+        ("15001000", "x", "dessau", "current"),
+        ("15001000", "youtube", "dessau", "current"),
+        ("15002000", "facebook", "halle", "current"),
+    ]
+    muenchen_facebook = rows[0]
+    assert muenchen_facebook["url"] == "https://facebook.example/muenchen"
+    assert (muenchen_facebook["first_seen_run_id"], muenchen_facebook["last_seen_run_id"]) == (
+        str(scenario.first),
+        str(scenario.second),
+    )
+    assert muenchen_facebook["first_seen_at"].startswith("2023-05-01")
+    assert muenchen_facebook["runs_seen"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "trackers", "--unique"), "--unique applies to accounts only"),
+        (("export", "accounts", "--unique", "--run", "1"), "it takes no --run"),
+    ],
+)
+def test_unique_is_refused_where_it_has_no_meaning(
+    scenario: Scenario, args: tuple[str, ...], message: str
+) -> None:
+    result = invoke(scenario.url, *args)
+    assert (result.exit_code, message in result.stderr) == (2, True)
+
+
+def test_german_exports_have_german_columns_and_ja_nein(scenario: Scenario) -> None:
+    rows = _csv(invoke(scenario.url, "export", "bodies", "--lang", "de").stdout)
+    aach = next(row for row in rows if row["stelle_id"] == "09179111")
+    assert (aach["erreichbar"], aach["beobachtung"], aach["konto_facebook"]) == (
+        "nein",
+        "ausfall",
+        "gemeindeaach",
+    )
+    assert aach["tracker_matomo"] == "ja"
+    unique = _csv(invoke(scenario.url, "export", "accounts", "--unique", "--lang", "de").stdout)
+    assert [row["status"] for row in unique][:2] == ["aktuell", "entfernt"]
+    assert list(unique[0])[:4] == ["stelle_id", "stelle", "plattform", "konto"]
 
 
 @pytest.mark.parametrize("kind", sorted(EXPORTS))
