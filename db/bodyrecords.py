@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.analyses import AnalysisChoice
 from db.history import account_history, findings_source, rendered_body_state, tracker_history
 from db.models import (
     Body,
@@ -169,6 +170,11 @@ def _without_website(session: Session, run_id: int) -> Iterator[BodyRecord]:
                          None, None, "no_website", None, None)  # fmt: skip
 
 
+# Each run's newest analysis, as the history views read it: a re-analysed run keeps the rows of
+# its earlier analyses, which must not mix into its figures.
+CURRENT = AnalysisChoice()
+
+
 def _source(run_id: int) -> Any:
     return findings_source(run_id).subquery("source")
 
@@ -183,7 +189,7 @@ def _accounts(session: Session, run_id: int) -> Iterator[tuple[str, AccountRecor
     first = (
         select(func.min(link.id))
         .join(source, _in_source(link, source))
-        .where(link.link_kind == "profile", link.handle.is_not(None))
+        .where(link.link_kind == "profile", link.handle.is_not(None), CURRENT.of(link))
         .group_by(link.body_id, link.platform, link.handle)
     )
     history = account_history.c
@@ -234,6 +240,7 @@ def _trackers(session: Session, run_id: int) -> Iterator[tuple[str, TrackerRecor
             ),
         )
         .join(source, _in_source(hit, source))
+        .where(CURRENT.of(hit))
         .group_by(hit.body_id, hit.tracker_id)
         .subquery("grouped")
     )

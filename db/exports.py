@@ -199,6 +199,7 @@ def unique_accounts_export(session: Session) -> RowStream:
             link.platform == history.platform,
             link.handle == history.handle,
             link.link_kind == "profile",
+            AnalysisChoice().of(link),
         )
         .scalar_subquery()
     )

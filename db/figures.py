@@ -24,6 +24,7 @@ from db.history import (
     run_summary,
     run_tracker_summary,
 )
+from db.analyses import AnalysisChoice
 from db.models import FINISHED, Body, CrawlRun, TrackerSighting
 
 Dimension = Literal["state", "kind"]
@@ -171,7 +172,7 @@ def _category_bodies(run_id: int, dimension: Dimension) -> Select[Any]:
     return (
         select(key, hit.category, func.count(func.distinct(hit.body_id)))
         .join(Body, Body.id == hit.body_id)
-        .where(hit.run_id == run_id)
+        .where(hit.run_id == run_id, AnalysisChoice().of(hit))  # the run's newest analysis
         .group_by(key, hit.category)
     )
 

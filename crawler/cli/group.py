@@ -9,6 +9,11 @@ import click
 
 from crawler import __version__
 from crawler.cli.options import database_problem, file_problem
+from crawler.detection.versions import (
+    CatalogueError,
+    platform_catalogue_path,
+    tracker_catalogue_path,
+)
 
 # name -> "module:attribute". Imported on use: `export` and `runs` need SQLAlchemy only, and
 # loading Scrapy and the detectors for them took a third of an 11,000-body export's time.
@@ -42,6 +47,11 @@ class LazyGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except CatalogueError as error:
+            raise click.ClickException(
+                f"the catalogue in use is not valid ({tracker_catalogue_path()}, "
+                f"{platform_catalogue_path()}): {error}"
+            ) from None
         except (ArgumentError, DBAPIError) as error:
             raise click.ClickException(database_problem(error)) from None
         except OSError as error:

@@ -16,6 +16,11 @@ from pathlib import Path
 
 from crawler import __version__
 
+
+class CatalogueError(ValueError):
+    """A catalogue file breaks its own schema; the message names the entry and field."""
+
+
 TRACKER_CATALOGUE_ENV = "GOVSOCIAL_TRACKER_CATALOGUE"
 PLATFORM_CATALOGUE_ENV = "GOVSOCIAL_PLATFORM_CATALOGUE"
 _PACKAGED = Path(__file__).resolve().parent / "catalogue"

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from crawler.cli import main
 from crawler.cli.group import COMMANDS
 from crawler.commands.crawl import govsocial_arguments
+from crawler.detection.versions import TRACKER_CATALOGUE_ENV
 from db.session import database_url, default_database_path
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import ServedWeb, govsocial
@@ -139,6 +140,19 @@ def test_seed_file_messages_name_the_real_problem(
     assert result.exit_code == 1
     assert expected in result.output
     assert "line 0" not in result.output
+
+
+def test_a_catalogue_under_review_that_is_not_valid_is_one_line(tmp_path: Path) -> None:
+    catalogue = tmp_path / "trackers.toml"
+    catalogue.write_text('[[tracker]]\nid = "nur-ein-eintrag"\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text('<a href="https://www.facebook.com/stadt">Facebook</a>', encoding="utf-8")
+    inspect = ("inspect", str(page), "--url", "https://www.stadt.de/")
+    result = govsocial(*inspect, env={TRACKER_CATALOGUE_ENV: str(catalogue)})
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: the catalogue in use is not valid ({catalogue}, ")
+    assert "Traceback" not in result.stderr
+    assert govsocial(*inspect).returncode == 0  # the packaged catalogue: the near-miss
 
 
 def test_help_texts_carry_no_markup() -> None:

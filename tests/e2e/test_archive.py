@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.archive.reader import read_file, read_record
 from crawler.detection.trackers.catalogue import CATALOGUE_PATH
 from crawler.detection.versions import TRACKER_CATALOGUE_ENV
+from db.bodyrecords import body_records
+from db.figures import breakdown
 from tests.e2e.conftest import ServedWeb, govsocial
 
 pytestmark = pytest.mark.e2e
@@ -256,3 +259,39 @@ def test_reanalysis_and_the_choice_of_analysis_on_postgresql(
     )
     assert evidence.returncode == 0, evidence.stderr
     assert "dom script[async]" in evidence.stdout
+
+
+def test_the_report_reads_a_reanalysed_run_by_its_newest_analysis_only(
+    crawl_copy: str, tmp_path: Path, engine_for: Callable[[str], Engine]
+) -> None:
+    engine = engine_for(crawl_copy)
+
+    def trackers_shown() -> dict[str, dict[str, str]]:
+        with Session(engine) as session:
+            return {
+                record.id: {tracker.tracker_id: tracker.category for tracker in record.trackers}
+                for record in body_records(session, 1)
+            }
+
+    def bodies_by_category() -> dict[str, int]:
+        with Session(engine) as session:
+            counted = breakdown(session, 1, "state").total.categories
+        return {category: bodies for category, bodies in counted.items() if bodies}
+
+    before = trackers_shown()
+    catalogue = tmp_path / "trackers.toml"
+    catalogue.write_text(CATALOGUE_PATH.read_text("utf-8") + ADDED_TRACKER, "utf-8")
+    added = govsocial(
+        "reanalyse", "1", "--db", crawl_copy, env={TRACKER_CATALOGUE_ENV: str(catalogue)}
+    )
+    assert added.returncode == 0, added.stderr
+    assert "test-async-loader" in trackers_shown()[NORDHEIM]
+    assert bodies_by_category()["analytics"] > 0
+    # The rule withdrawn again: the analysis before, which still has its finding, must not show
+    # through the newest one.
+    again = govsocial("reanalyse", "1", "--db", crawl_copy)
+    assert again.returncode == 0, again.stderr
+
+    assert trackers_shown() == before
+    expected = Counter(category for found in before.values() for category in set(found.values()))
+    assert bodies_by_category() == dict(expected)

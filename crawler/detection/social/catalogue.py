@@ -8,17 +8,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from crawler.detection.versions import platform_catalogue_path
+from crawler.detection.versions import CatalogueError, platform_catalogue_path
 
 RuleKind = Literal["profile", "share", "content", "embed", "ignore"]
 RULE_KINDS: frozenset[str] = frozenset({"profile", "share", "content", "embed", "ignore"})
 NORMALIZERS: frozenset[str] = frozenset({"lower", "strip-dots", "digits", "idna"})
 _CAPTURE_TOKEN = re.compile(r"^(?P<prefix>[^{}]*)\{(?P<name>[a-z_]+)\}$")
 _DIGITS = frozenset("0123456789")
-
-
-class CatalogueError(ValueError):
-    """The catalogue file is malformed; raised at import so a bad edit never ships silently."""
 
 
 def idna_to_unicode(host: str) -> str:

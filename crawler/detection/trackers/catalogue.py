@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from crawler.detection.versions import tracker_catalogue_path
+from crawler.detection.versions import CatalogueError, tracker_catalogue_path
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "catalogue" / "trackers.toml"
 
@@ -93,10 +93,6 @@ _CONSENT_KEYS = (
     "delayed_type_suffixes",
     "encoded_embed_attributes",
 )
-
-
-class CatalogueError(ValueError):
-    """The catalogue file breaks its own schema; the message names the entry and field."""
 
 
 @dataclass(frozen=True, slots=True)
