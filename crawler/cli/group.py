@@ -21,6 +21,7 @@ COMMANDS = {
     "inspect": "crawler.cli.inspect:inspect",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
+    "worker": "crawler.cli.worker:worker",
 }
 
 

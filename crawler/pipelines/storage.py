@@ -10,11 +10,14 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import DBAPIError
 
 from crawler.items import BodyOutcome, PageItem
-from crawler.pipelines.writer import RunWriter
+from crawler.pipelines.writer import Lease, RunWriter
 from db.session import make_engine, make_sessionmaker
 
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"
+# A batch of a shared run: the lease it holds on its bodies, and the worker process holding it.
+LEASE_SETTING = "GOVSOCIAL_LEASE"
+WORKER_ID_SETTING = "GOVSOCIAL_WORKER_ID"
 # Whole pages and outcomes per transaction: one commit per item made SQLite writes half the
 # storage cost (benchmarks/RESULTS.md); a crash still loses whole items only.
 DB_BATCH_SETTING = "GOVSOCIAL_DB_BATCH"
@@ -26,10 +29,17 @@ DATABASE_ERROR_STAT = "govsocial/database_error"
 class StoragePipeline:
     """Writes each page with its findings, and each body's outcome, to the run's database."""
 
-    def __init__(self, db_url: str, run_id: int, batch_size: int = DEFAULT_DB_BATCH) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        run_id: int,
+        batch_size: int = DEFAULT_DB_BATCH,
+        lease: Lease | None = None,
+    ) -> None:
         self.db_url = db_url
         self.run_id = run_id
         self.batch_size = batch_size
+        self.lease = lease
         self.writer: RunWriter | None = None
         self.crawler: Crawler | None = None
         self.failed = False
@@ -40,10 +50,14 @@ class StoragePipeline:
         settings = crawler.settings
         if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
             raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
+        lease = None
+        if settings.get(LEASE_SETTING):
+            lease = Lease(settings[LEASE_SETTING], settings.getint(WORKER_ID_SETTING))
         pipeline = cls(
             settings[DB_URL_SETTING],
             settings.getint(RUN_ID_SETTING),
             settings.getint(DB_BATCH_SETTING, DEFAULT_DB_BATCH),
+            lease,
         )
         pipeline.crawler = crawler
         return pipeline
@@ -51,7 +65,9 @@ class StoragePipeline:
     def open_spider(self, spider: Any = None) -> None:
         """Connect to the database."""
         self.engine = make_engine(self.db_url)
-        self.writer = RunWriter(make_sessionmaker(self.engine), self.run_id, self.batch_size)
+        self.writer = RunWriter(
+            make_sessionmaker(self.engine), self.run_id, self.batch_size, lease=self.lease
+        )
 
     def close_spider(self, spider: Any = None) -> None:
         """Commit what is pending (unless the database failed), then release the pool."""
