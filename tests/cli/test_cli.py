@@ -35,7 +35,7 @@ def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple
 
 def test_every_command_module_is_listed_and_loads() -> None:
     names = [path[0] for path in all_commands(main) if len(path) == 1]
-    assert names == ["crawl", "db", "demo", "diff", "export", "inspect", "runs", "seeds"]
+    assert names == ["crawl", "db", "demo", "diff", "export", "inspect", "runs", "seeds", "worker"]
 
 
 @pytest.mark.parametrize("path", all_commands(main))
