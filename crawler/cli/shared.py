@@ -6,13 +6,14 @@ import click
 
 from crawler.cli.options import SharedRunsRefused, parse_overrides
 from crawler.run.cluster import (
+    DATABASE_LOST,
     SharedRunsUnavailable,
     WorkerSettings,
     close_if_abandoned,
     require_shared_runs,
     serve,
 )
-from db.models import FINISHED, RUNNING, CrawlRun
+from db.models import RUNNING, CrawlRun
 
 
 def shares(db_url: str) -> bool:
@@ -58,9 +59,10 @@ def work_on(settings: WorkerSettings, run_id: int) -> tuple[CrawlRun, str]:
     works on is closed as interrupted, to be resumed.
     """
     reason = serve(settings, join=run_id)
+    if reason.startswith(DATABASE_LOST):
+        click.echo(f"this worker stopped: {reason}; the other workers go on", err=True)
+        raise SystemExit(1)
     run = close_if_abandoned(settings.db_url, run_id, reason)
     if run.status == RUNNING:
         click.echo(f"run {run_id} goes on with the other workers ({reason})", err=True)
-    elif run.status != FINISHED and reason.startswith("database"):
-        click.echo(f"this worker stopped: {reason}", err=True)
     return run, reason

@@ -14,7 +14,7 @@ from crawler.cli.options import (
     resolve_database,
 )
 from crawler.cli.shared import require_shared, worker_settings
-from crawler.run.cluster import serve
+from crawler.run.cluster import DATABASE_LOST, serve
 
 
 @click.command()
@@ -44,5 +44,5 @@ def worker(
     settings = worker_settings(url, overrides, log_file, lease_seconds, jobs, batch_bodies)
     reason = serve(settings)
     click.echo(f"worker stopped: {reason}", err=True)
-    if reason.startswith("database"):
+    if reason.startswith(DATABASE_LOST):
         raise SystemExit(1)

@@ -50,7 +50,7 @@ ENGINE_TABLE = "procrastinate_jobs"
 ATTEMPTS = 3  # a batch whose crawl process fails is run at most this often
 DEFAULT_BATCH_BODIES = 100
 DEFAULT_LEASE_SECONDS = 60.0
-OPEN_STATUSES = ("todo", "doing")
+DATABASE_LOST = "database connection lost"
 
 
 class SharedRunsUnavailable(RuntimeError):
@@ -195,6 +195,7 @@ class ClusterWorker:
         self.sessions = make_sessionmaker(self.engine)
         self.rows: dict[int, int] = {}  # run id -> this process's run_workers row
         self.stop_reason: str | None = None
+        self.batches: set[asyncio.subprocess.Process] = set()  # crawl processes under way
 
     async def crawl(self, run_id: int, body_ids: list[str]) -> int:
         """The task: claim a batch's bodies and crawl them in a child process."""
@@ -213,12 +214,15 @@ class ClusterWorker:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "crawler.run.batch", spec.to_json()
         )
+        self.batches.add(process)
         try:
             code = await process.wait()
         except asyncio.CancelledError:
             process.terminate()
             await process.wait()
             raise
+        finally:
+            self.batches.discard(process)
         if code != 0:
             raise BatchFailed(f"the crawl of {len(body_ids)} bodies of run {run_id} exited {code}")
         await asyncio.to_thread(self._settle, run_id)
@@ -244,6 +248,7 @@ class ClusterWorker:
         from procrastinate import App, PsycopgConnector  # noqa: PLC0415 - the cluster extra
         from procrastinate.exceptions import ProcrastinateException  # noqa: PLC0415
         from procrastinate.worker import Worker  # noqa: PLC0415
+        from psycopg import Error as PsycopgError  # noqa: PLC0415
 
         await asyncio.to_thread(ensure_engine_schema, self.engine)
         connector = PsycopgConnector(
@@ -274,8 +279,8 @@ class ClusterWorker:
                     await worker.run()
                 finally:
                     watch.cancel()
-        except (OSError, DBAPIError, ProcrastinateException) as error:
-            self.stop_reason = self.stop_reason or f"database connection lost: {error}"
+        except (OSError, DBAPIError, ProcrastinateException, PsycopgError) as error:
+            self.stop_reason = self.stop_reason or f"{DATABASE_LOST}: {error}"
         reason = self.stop_reason or "stopped by a signal"
         await asyncio.to_thread(self._stop_rows, reason)
         self.engine.dispose()
@@ -284,6 +289,7 @@ class ClusterWorker:
     async def _watch(self, app: Any, worker: Any) -> None:
         """Beat, put stalled batches back in the queue, and stop a joiner once its run is done."""
         from procrastinate.exceptions import ConnectorException  # noqa: PLC0415
+        from psycopg import Error as PsycopgError  # noqa: PLC0415
 
         try:
             while True:
@@ -301,8 +307,12 @@ class ClusterWorker:
                     worker.stop()
                     return
                 await asyncio.sleep(self.settings.heartbeat_seconds)
-        except (OSError, DBAPIError, ConnectorException) as error:
-            self.stop_reason = f"database connection lost: {error}"
+        except (OSError, DBAPIError, ConnectorException, PsycopgError) as error:
+            self.stop_reason = f"{DATABASE_LOST}: {error}"
+            # Its batches could store nothing more: they end now (cleanly, on SIGTERM), and
+            # go to other workers once this one's heartbeat is older than the lease.
+            for process in self.batches:
+                process.terminate()
             worker.stop()
 
     def _beat(self) -> None:

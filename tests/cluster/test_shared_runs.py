@@ -10,9 +10,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from benchmarks.synthweb import WebShape
-from tests.cluster.conftest import Workers, run_started, scalar, shared_args, wait_until
+from tests.cluster.conftest import (
+    CuttableProxy,
+    Workers,
+    run_started,
+    scalar,
+    shared_args,
+    wait_until,
+)
 from tests.faults.conftest import QUICK, FaultWeb, host_map, rows, write_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -204,3 +212,35 @@ def test_a_slow_body_stays_with_its_worker_while_the_worker_lives(
     assert held_requests(fault_web, label).count("/impressum.html") == 1
     settled = "SELECT bodies_settled FROM run_workers WHERE id = :id"
     assert rows(engine, settled, id=first_holder) == [(1,)]
+
+
+def test_a_worker_that_loses_the_database_stops_with_the_reason_and_the_others_go_on(
+    fault_web: FaultWeb,
+    workers: Workers,
+    tmp_path: Path,
+    postgres_database: str,
+    engine_for: Callable[[str], Engine],
+) -> None:
+    seeds, hosts, label = held_web(fault_web, tmp_path, "cut")
+    engine = engine_for(postgres_database)
+    url = make_url(postgres_database)
+    proxy = CuttableProxy((url.host or LOOPBACK, url.port or 5432))
+    through_proxy = url.set(host=LOOPBACK, port=proxy.port).render_as_string(hide_password=False)
+    options = ["--batch-bodies", "4", *NO_HOLD]
+    starter = workers.start("starter", "crawl", "--seeds", str(seeds), "--allow-private",
+                            *shared_args(through_proxy, hosts, *options))
+    wait_until(lambda: "/impressum.html" in held_requests(fault_web, label),
+               "the starter is held inside the first body", starter)
+    joiner = workers.start("joiner", "crawl", "--join", "1",
+                           *shared_args(postgres_database, hosts, *options))
+    wait_until(lambda: scalar(engine, "SELECT count(*) FROM body_visits") == 7,
+               "the sound bodies are settled", starter, joiner)
+
+    proxy.cut()
+    wait_until(lambda: held_requests(fault_web, label).count("/impressum.html") == 2,
+               "the joiner takes the held body over", joiner)
+    fault_web.release(label)
+    assert joiner.finish() == 0, joiner.stderr()
+    assert starter.finish() == 1
+    assert "this worker stopped: database connection lost" in starter.stderr()
+    assert_stored_once(engine, 8)
