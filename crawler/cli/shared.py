@@ -60,7 +60,11 @@ def work_on(settings: WorkerSettings, run_id: int) -> tuple[CrawlRun, str]:
     """
     reason = serve(settings, join=run_id)
     if reason.startswith(DATABASE_LOST):
-        click.echo(f"this worker stopped: {reason}; the other workers go on", err=True)
+        click.echo(
+            f"this worker stopped: {reason}; run {run_id} could not be closed here: the next "
+            "crawl will mark it interrupted unless another worker goes on with it",
+            err=True,
+        )
         raise SystemExit(1)
     run = close_if_abandoned(settings.db_url, run_id, reason)
     if run.status == RUNNING:

@@ -255,7 +255,8 @@ class ClusterWorker:
             conninfo=_conninfo(self.settings.db_url),
             min_size=1,
             max_size=self.settings.jobs + 3,
-            timeout=self.settings.lease_seconds,
+            # A lost database is noticed within a heartbeat, not after a whole lease.
+            timeout=self.settings.heartbeat_seconds,
             kwargs={"application_name": f"govsocial-worker-{os.getpid()}"},
         )
         app = App(connector=connector)
