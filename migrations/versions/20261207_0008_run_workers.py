@@ -44,7 +44,9 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # SQLite adds a column with its reference in one plain ALTER TABLE (no constraint can
         # be added later, and copying run_bodies fails while the coverage view of 0006 reads it).
-        op.execute("ALTER TABLE run_bodies ADD COLUMN worker_id INTEGER REFERENCES run_workers (id)")
+        op.execute(
+            "ALTER TABLE run_bodies ADD COLUMN worker_id INTEGER REFERENCES run_workers (id)"
+        )
     else:
         op.add_column("run_bodies", sa.Column("worker_id", sa.Integer(), nullable=True))
         op.create_foreign_key(
