@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,3 +116,31 @@ def test_a_batch_whose_lease_was_taken_over_stores_nothing_more(
         assert session.scalar(select(func.count()).select_from(BodyVisit)) == 2
         settled = dict(session.execute(select(RunWorker.id, RunWorker.bodies_settled)).all())
         assert settled == {old: 0, new: 2}
+
+
+def test_runs_shows_a_live_runs_workers_and_bodies_left(
+    sqlite_url: str, seed_list: SeedList
+) -> None:
+    engine = make_engine(sqlite_url)
+    ensure_current(engine, sqlite_url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        run_id = start_run(session, seed_list, {}).id
+        working, stopped = register_worker(session, run_id), register_worker(session, run_id)
+    RunWriter(sessions, run_id, lease=None).add_outcome(_outcome("0"))
+    with sessions.begin() as session:
+        session.get_one(RunWorker, working).bodies_settled = 1
+        session.get_one(RunWorker, stopped).stopped_at = utcnow()
+        session.get_one(RunWorker, stopped).stop_reason = "stopped by a signal"
+    engine.dispose()
+
+    result = CliRunner().invoke(main, ["runs", "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[3] == "run 1: 4 bodies left, 2 workers"
+    assert lines[4].endswith("settled 1  working")
+    assert lines[5].endswith("settled 0  stopped: stopped by a signal")
+    listed = CliRunner().invoke(main, ["runs", "--db", sqlite_url, "--format", "json"])
+    (record,) = json.loads(listed.output)
+    assert record["bodies_left"] == 4
+    assert [worker["bodies_settled"] for worker in record["workers"]] == [1, 0]
