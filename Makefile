@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,filterlists,render]'
+	$(BIN)/pip install --quiet -e '.[dev,filterlists,render,cluster]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -27,6 +27,7 @@ from benchmarks import (
     instructions,
     renderbench,
     reportbench,
+    workersbench,
 )
 from benchmarks.synthweb import WebShape, real_homepages
 from crawler.render.config import DEFAULT_IDLE_TIMEOUT, DEFAULT_RENDER_PAGES, find_chromium
@@ -404,6 +405,31 @@ def run_discovery(args: argparse.Namespace) -> None:
     print("\n".join(precision.lines()))
 
 
+def run_workers(args: argparse.Namespace) -> None:
+    """One shared run crawled by 1, 2 and 4 worker processes of the same concurrency."""
+    postgres = args.postgres or os.environ.get(POSTGRES_ENV)
+    if not postgres:
+        print(f"(needs PostgreSQL: pass --postgres or set {POSTGRES_ENV})")
+        return
+    options = [
+        "--max-pages", str(args.max_pages), "--batch-bodies", str(args.batch_bodies),
+        "-s", f"CONCURRENT_REQUESTS={args.concurrency}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0",
+    ]  # fmt: skip
+    results = workersbench.compare(
+        _shape(args), args.counts, args.latency_ms, options, postgres, OUT / "workers"
+    )
+    base = results[0].pages_per_s
+    print("| workers | pages | run s | pages/s | ratio to 1 worker | bodies settled per worker |")
+    print("|---|---|---|---|---|---|")
+    for result in results:
+        print(
+            f"| {result.workers} | {result.pages} | {result.seconds:.1f} | "
+            f"{result.pages_per_s:.2f} | {result.pages_per_s / base:.2f}x | "
+            f"{', '.join(map(str, result.settled_by))} |"
+        )
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
@@ -537,6 +563,16 @@ def parser() -> argparse.ArgumentParser:
     )
     robots_and_workers(render)
     render.set_defaults(run=run_render)
+    workers = commands.add_parser("workers", help="one shared run by 1, 2 and 4 workers")
+    web(workers, 120, 20)
+    workers.add_argument("--counts", type=_sizes, default=[1, 2, 4])
+    workers.add_argument("--latency-ms", type=float, default=500.0)
+    workers.add_argument("--concurrency", type=int, default=4, help="per worker")
+    workers.add_argument("--max-pages", type=int, default=5)
+    workers.add_argument("--batch-bodies", type=int, default=10)
+    workers.add_argument("--postgres", help=f"admin URL (default: ${POSTGRES_ENV})")
+    workers.set_defaults(run=run_workers)
+
     discovery = commands.add_parser(
         "discovery", help="website discovery: candidate recall and precision of proposals"
     )

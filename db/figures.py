@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from db.analyses import AnalysisChoice
 from db.history import (
     rendered_body_state,
     run_coverage,
@@ -24,7 +25,6 @@ from db.history import (
     run_summary,
     run_tracker_summary,
 )
-from db.analyses import AnalysisChoice
 from db.models import FINISHED, Body, CrawlRun, TrackerSighting
 
 Dimension = Literal["state", "kind"]

@@ -198,8 +198,32 @@ class Analysis(Base):
     pages_analysed: Mapped[counter]
 
 
+class RunWorker(Base):
+    """A process that works on a run (the one that started it, a joiner or a worker).
+
+    Its heartbeat says it is alive; ``bodies_settled`` counts the outcomes it stored.
+    """
+
+    __tablename__ = "run_workers"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = run_fk()
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[timestamp] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    bodies_settled: Mapped[counter]
+
+
 class RunBody(Base):
-    """A body a run is to crawl, in seed-file order: the crawl reads these, not the seed list."""
+    """A body a run is to crawl, in seed-file order: the crawl reads these, not the seed list.
+
+    On a shared (PostgreSQL) run, ``lease`` names the one batch allowed to store the body's
+    pages and outcome, and ``worker_id`` the process that holds it; a newer lease fences off
+    the writes of an older holder.
+    """
 
     __tablename__ = "run_bodies"
     __table_args__ = (UniqueConstraint("run_id", "body_id"),)
@@ -208,6 +232,8 @@ class RunBody(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     body_id: Mapped[str] = body_fk()
     url: Mapped[url_str]
+    lease: Mapped[str | None] = mapped_column(String(32))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("run_workers.id"))
 
 
 class RunBodyWithoutSite(Base):

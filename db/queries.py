@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from db.models import FINISHED, CrawlRun, utcnow
+from db.models import FINISHED, BodyVisit, CrawlRun, RunBody, RunWorker, utcnow
 
 
 class RunNotFound(LookupError):
@@ -46,3 +46,17 @@ def resolve_run(session: Session, selector: str) -> CrawlRun:
     if run is None:
         raise RunNotFound(f"no run with id {selector}")
     return run
+
+
+def run_workers(session: Session, run_id: int) -> Sequence[RunWorker]:
+    """The processes that worked on a run, in the order they joined."""
+    return session.scalars(
+        select(RunWorker).where(RunWorker.run_id == run_id).order_by(RunWorker.id)
+    ).all()
+
+
+def bodies_left(session: Session, run_id: int) -> int:
+    """The run's bodies without an outcome yet."""
+    settled = exists().where(BodyVisit.run_id == run_id, BodyVisit.body_id == RunBody.body_id)
+    query = select(func.count()).select_from(RunBody).where(RunBody.run_id == run_id, ~settled)
+    return session.scalar(query) or 0

@@ -12,6 +12,17 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# The task queue of shared runs (procrastinate) keeps its own tables, types and functions, made
+# by its own schema file (crawler/run/cluster.py), never by these revisions: autogenerate and
+# `alembic check` leave them alone.
+ENGINE_PREFIX = "procrastinate_"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Compare only govsocial's own objects with the models."""
+    return not (type_ == "table" and name is not None and name.startswith(ENGINE_PREFIX))
+
+
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or database_url()
 
@@ -25,6 +36,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
         compare_server_default=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -42,6 +54,7 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             compare_server_default=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -8,9 +8,12 @@ import click
 
 from crawler.cli.options import (
     allow_private_option,
+    batch_option,
     columns_option,
     db_option,
     filter_list_option,
+    jobs_option,
+    lease_option,
     load_filter_lists,
     log_file_option,
     overrides_option,
@@ -19,13 +22,19 @@ from crawler.cli.options import (
     quiet_option,
     resolve_database,
 )
+from crawler.cli.shared import require_shared, shares, work_on, worker_settings
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
 from crawler.render.config import RENDER_MODES
+from crawler.run.cluster import (
+    SharedRunsUnavailable,
+    check_joinable,
+    prepare_run,
+)
 from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
-from db.models import FAILED, INTERRUPTED
+from db.models import FAILED, INTERRUPTED, RUNNING, CrawlRun
 from db.session import default_database_path
 
 # Exit codes an operator can alert on (docs/scheduling.md); click's usage errors exit 2.
@@ -95,6 +104,13 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     "stored are not fetched again. Uses the run's seed file (its content must be unchanged), "
     "page budget and address policy.",
 )
+@click.option(
+    "--join",
+    type=click.IntRange(1),
+    metavar="RUN",
+    help="Work on a running shared run (PostgreSQL) from this machine until no body is left; "
+    "its page budget, render mode and address policy are the run's own.",
+)
 @columns_option
 @click.option(
     "--skip-missing-urls",
@@ -135,9 +151,13 @@ def _read_seed_file(source: SeedSource) -> SeedList:
 @filter_list_option
 @quiet_option
 @log_file_option
+@lease_option
+@jobs_option
+@batch_option
 def crawl(
     seeds_path: Path | None,
     resume: int | None,
+    join: int | None,
     columns: tuple[str, ...],
     skip_missing_urls: bool,
     db_url: str | None,
@@ -149,6 +169,9 @@ def crawl(
     filter_list_paths: tuple[Path, ...],
     quiet: bool,
     log_file: str | None,
+    lease_seconds: float,
+    jobs: int,
+    batch_bodies: int,
 ) -> None:
     """Crawl the bodies of a seed list and store what they link to and load, as a new run.
 
@@ -157,6 +180,18 @@ def crawl(
     recorded with their outcome.
     """
     url = resolve_database(db_url)
+    shared = worker_settings(url, overrides, log_file, lease_seconds, jobs, batch_bodies)
+    if join is not None:
+        if seeds_path is not None or resume is not None:
+            raise click.UsageError("--join works on a running run: give no --seeds or --resume")
+        require_shared(url)
+        try:
+            check_joinable(url, join)
+        except SharedRunsUnavailable as error:
+            raise click.ClickException(str(error)) from None
+        run, _ = work_on(shared, join)
+        _close(run, url, quiet)
+        return
     source = _seed_source(seeds_path, resume, url, parse_columns(columns), skip_missing_urls)
     load_filter_lists(filter_list_paths)  # refuse a broken list before anything is crawled
     options = CrawlOptions(
@@ -177,13 +212,25 @@ def crawl(
     try:
         # The parsed seed list is never bound here: once the run is open it is garbage, and the
         # crawl reads the run's bodies from the database, a page of rows at a time.
-        run = crawl_run(open_run(options, _read_seed_file(source)))
+        opened = open_run(options, _read_seed_file(source))
+        if shares(url):
+            # On PostgreSQL the run's bodies are queued in batches: this process works on them
+            # like any joiner (`crawl --join`), and other machines may join.
+            prepare_run(shared, opened.run_id, resumed=resume is not None)
+            run, _ = work_on(shared, opened.run_id)
+        else:
+            run = crawl_run(opened)
     except CrawlAlreadyRunning as error:
         raise AnotherCrawlRunning(str(error)) from None
     except (BadSetting, ResumeRefused, RunNotClosed) as error:
         raise click.ClickException(str(error)) from None
+    _close(run, url, quiet)
+
+
+def _close(run: CrawlRun, url: str, quiet: bool) -> None:
+    """The summary, then the exit code of the run's status."""
     print_summary(run, url, one_line=quiet)
     if run.status == FAILED:
         raise SystemExit(EXIT_FAILED)
-    if run.status == INTERRUPTED:
+    if run.status in (INTERRUPTED, RUNNING):  # RUNNING: this process left, others go on
         raise SystemExit(EXIT_INTERRUPTED)

@@ -30,6 +30,7 @@ COMMANDS = {
     "report": "crawler.cli.report:report",
     "runs": "crawler.cli.runs:runs",
     "seeds": "crawler.cli.seeds:seeds",
+    "worker": "crawler.cli.worker:worker",
 }
 
 

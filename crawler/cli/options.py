@@ -207,3 +207,38 @@ analysis_option = click.option(
     help="Read the findings of this analysis of its run (see `govsocial analyses RUN`) "
     "instead of the run's newest (repeatable, one per run).",
 )
+
+# Shared runs (PostgreSQL): how long a silent worker keeps its batches, how many it crawls at
+# once, and how many bodies a batch holds.
+lease_option = click.option(
+    "--lease",
+    "lease_seconds",
+    type=click.FloatRange(1.0),
+    default=60.0,
+    show_default=True,
+    envvar="GOVSOCIAL_LEASE_SECONDS",
+    metavar="SECONDS",
+    help="Shared runs: a worker silent this long is presumed dead and its batches go to "
+    "others (workers say they are alive four times per lease).",
+)
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Shared runs: batches this process crawls at once, each in a crawl process of its own.",
+)
+batch_option = click.option(
+    "--batch-bodies",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Shared runs: bodies per batch when a run's bodies are queued (a batch's bodies are "
+    "crawled at once, so it should fill a crawl process's open bodies).",
+)
+
+
+class SharedRunsRefused(click.ClickException):
+    """A shared-run command on a database that cannot share: a usage error (exit 2)."""
+
+    exit_code = 2

@@ -19,12 +19,15 @@ from crawler.archive.warc import (
     run_folder,
 )
 from crawler.items import BodyOutcome, PageItem, render_log
-from crawler.pipelines.writer import RunWriter
+from crawler.pipelines.writer import Lease, RunWriter
 from db.models import utcnow
 from db.session import make_engine, make_sessionmaker
 
 RUN_ID_SETTING = "GOVSOCIAL_RUN_ID"
 DB_URL_SETTING = "GOVSOCIAL_DB_URL"
+# A batch of a shared run: the lease it holds on its bodies, and the worker process holding it.
+LEASE_SETTING = "GOVSOCIAL_LEASE"
+WORKER_ID_SETTING = "GOVSOCIAL_WORKER_ID"
 # Whole pages and outcomes per transaction: one commit per item made SQLite writes half the
 # storage cost (benchmarks/RESULTS.md); a crash still loses whole items only.
 DB_BATCH_SETTING = "GOVSOCIAL_DB_BATCH"
@@ -47,11 +50,13 @@ class StoragePipeline:
         run_id: int,
         batch_size: int = DEFAULT_DB_BATCH,
         archive: ArchiveWriter | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.db_url = db_url
         self.run_id = run_id
         self.batch_size = batch_size
         self.archive = archive
+        self.lease = lease
         self.writer: RunWriter | None = None
         self.crawler: Crawler | None = None
         self.failed = False
@@ -71,11 +76,15 @@ class StoragePipeline:
                 run_id,
                 settings.getint(ARCHIVE_MAX_BYTES_SETTING, DEFAULT_MAX_BYTES),
             )
+        lease = None
+        if settings.get(LEASE_SETTING):
+            lease = Lease(settings[LEASE_SETTING], settings.getint(WORKER_ID_SETTING))
         pipeline = cls(
             settings[DB_URL_SETTING],
             run_id,
             settings.getint(DB_BATCH_SETTING, DEFAULT_DB_BATCH),
             archive,
+            lease,
         )
         pipeline.crawler = crawler
         return pipeline
@@ -88,6 +97,7 @@ class StoragePipeline:
             self.run_id,
             self.batch_size,
             before_write=self.archive.flush if self.archive is not None else None,
+            lease=self.lease,
         )
 
     def close_spider(self, spider: Any = None) -> None:

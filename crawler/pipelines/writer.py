@@ -7,6 +7,7 @@ loses at most the batch in hand and a resumed run knows exactly what it already 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,12 +36,24 @@ from db.models import (
     RenderedPage,
     RenderedSocialLink,
     RenderedTracker,
+    RunBody,
+    RunWorker,
     Site,
     SocialLinkSighting,
     ThirdPartyHostSighting,
     TrackerSighting,
     utcnow,
 )
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """The lease a batch of a shared run holds on its bodies, and the process holding it."""
+
+    token: str
+    worker_id: int
 
 
 @dataclass(slots=True)
@@ -244,6 +257,7 @@ class RunWriter:
         batch_size: int = 1,
         max_delay: float = 2.0,
         before_write: Callable[[], None] | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.sessions = sessions
         self.run_id = run_id
@@ -251,6 +265,8 @@ class RunWriter:
         # batch's rows point at before they are written, let alone committed.
         self.before_write = before_write
         self.analysis_id: int | None = None
+        self.lease = lease
+        self.lost: set[str] = set()  # bodies whose lease another worker took over
         self.batch_size = max(batch_size, 1)
         self.max_delay = max_delay
         self.tallies: dict[str, BodyTally] = {}
@@ -269,15 +285,43 @@ class RunWriter:
         """Commit every pending item in one transaction."""
         if not self.pending:
             return
-        pages = [item for item in self.pending if isinstance(item, PageItem)]
-        outcomes = [item for item in self.pending if isinstance(item, BodyOutcome)]
         if self.before_write is not None:
             self.before_write()
         with self.sessions.begin() as session:
+            held = self._held(session, {item.body_id for item in self.pending})
+            pages = [i for i in self.pending if isinstance(i, PageItem) and i.body_id in held]
+            outcomes = [
+                i for i in self.pending if isinstance(i, BodyOutcome) and i.body_id in held
+            ]
             # Tallies are counted first: an outcome in this batch needs its pages' counts.
             self._write_pages(session, pages)
             self._write_outcomes(session, outcomes)
         self.pending.clear()
+
+    def _held(self, session: Session, body_ids: set[str]) -> set[str]:
+        """The bodies this writer may still store, their leases locked until the commit.
+
+        A shared run's batch stores a body only while its lease is the body's current one:
+        a worker that took the body over (this one was presumed dead) has changed it, and
+        its own crawl reads what was stored before. Locking the rows orders the two.
+        """
+        if self.lease is None:
+            return body_ids
+        held = set(
+            session.scalars(
+                select(RunBody.body_id)
+                .where(
+                    RunBody.run_id == self.run_id,
+                    RunBody.body_id.in_(sorted(body_ids)),
+                    RunBody.lease == self.lease.token,
+                )
+                .with_for_update()
+            )
+        )
+        for body_id in sorted(body_ids - held - self.lost):
+            logger.warning("body %s: taken over by another worker; not stored here", body_id)
+        self.lost |= body_ids - held
+        return held
 
     def close(self) -> None:
         """Commit what is still pending (the crawl has ended)."""
@@ -411,3 +455,12 @@ class RunWriter:
                 heartbeat_at=utcnow(),
             )
         )
+        if self.lease is not None:
+            session.execute(
+                update(RunWorker)
+                .where(RunWorker.id == self.lease.worker_id)
+                .values(
+                    bodies_settled=RunWorker.bodies_settled + len(outcomes),
+                    heartbeat_at=utcnow(),
+                )
+            )

@@ -45,7 +45,7 @@ def has_run_bodies(session: Session, run_id: int) -> bool:
     return bool(session.scalar(select(exists().where(RunBody.run_id == run_id))))
 
 
-def _not_done(run_id: int) -> ColumnElement[bool]:
+def not_done(run_id: int) -> ColumnElement[bool]:
     """The row's body has no outcome in the run yet."""
     return ~exists().where(BodyVisit.run_id == run_id, BodyVisit.body_id == RunBody.body_id)
 
@@ -53,7 +53,7 @@ def _not_done(run_id: int) -> ColumnElement[bool]:
 def count_remaining(session: Session, run_id: int) -> int:
     """How many of the run's bodies have no outcome yet."""
     query = select(func.count()).select_from(RunBody)
-    return session.scalar(query.where(RunBody.run_id == run_id, _not_done(run_id))) or 0
+    return session.scalar(query.where(RunBody.run_id == run_id, not_done(run_id))) or 0
 
 
 def remaining_homepages(
@@ -69,7 +69,7 @@ def remaining_homepages(
         with sessions() as session:
             rows = session.execute(
                 select(RunBody.position, RunBody.body_id, RunBody.url)
-                .where(RunBody.run_id == run_id, RunBody.position > after, _not_done(run_id))
+                .where(RunBody.run_id == run_id, RunBody.position > after, not_done(run_id))
                 .order_by(RunBody.position)
                 .limit(page_size)
             ).all()

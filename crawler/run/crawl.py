@@ -31,8 +31,11 @@ from crawler.pipelines.storage import (
     DATABASE_ERROR,
     DATABASE_ERROR_STAT,
     DB_URL_SETTING,
+    LEASE_SETTING,
     RUN_ID_SETTING,
+    WORKER_ID_SETTING,
 )
+from crawler.pipelines.writer import Lease
 from crawler.render.config import (
     CHROMIUM_SETTING,
     DEFAULT_LOAD_TIMEOUT,
@@ -124,9 +127,14 @@ def default_and_environment_settings() -> Settings:
     return settings
 
 
-def build_settings(options: CrawlOptions, run_id: int, bodies_total: int) -> Settings:
+def build_settings(
+    options: CrawlOptions, run_id: int, bodies_total: int, lease: Lease | None = None
+) -> Settings:
     """Defaults, then ``GOVSOCIAL_SCRAPY_*`` environment, then options, then ``-s`` overrides."""
     settings = default_and_environment_settings()
+    if lease is not None:
+        settings.set(LEASE_SETTING, lease.token, priority="cmdline")
+        settings.set(WORKER_ID_SETTING, lease.worker_id, priority="cmdline")
     settings.set("GOVSOCIAL_MAX_PAGES", options.max_pages, priority="cmdline")
     settings.set(ALLOW_PRIVATE_SETTING, options.allow_private, priority="cmdline")
     settings.set(HOSTS_SETTING, options.hosts, priority="cmdline")
@@ -172,7 +180,7 @@ def recorded(settings: Settings) -> dict[str, Any]:
     return {name: settings.get(name) for name in RECORDED_SETTINGS}
 
 
-def _status(run_id: int, stats: dict[str, Any]) -> tuple[str, str | None]:
+def crawl_status(run_id: int, stats: dict[str, Any]) -> tuple[str, str | None]:
     """The run's final status and message, from how Scrapy closed the spider."""
     finish_reason = stats.get("finish_reason")
     resume = f"resume it with `govsocial crawl --resume {run_id}`"
@@ -263,25 +271,36 @@ def _schedule(
     return crawler
 
 
-def crawl_run(opened: OpenedRun) -> CrawlRun:
-    """Crawl the bodies of an opened run that have no outcome yet, and return the closed run."""
-    run_id, options = opened.run_id, opened.options
-    engine = make_engine(options.db_url)
-    sessions = make_sessionmaker(engine)
-    with sessions() as session:
-        settings = build_settings(options, run_id, count_remaining(session, run_id))
+def crawl_bodies(
+    opened: OpenedRun, homepages: Iterator[Homepage], total: int, lease: Lease | None = None
+) -> dict[str, Any]:
+    """Run Scrapy over ``homepages`` of an opened run (under a shared run's ``lease``); its stats.
 
+    A signal or error that stops the process before the crawl closes is re-raised.
+    """
+    settings = build_settings(opened.options, opened.run_id, total, lease)
     progress_lines = settings.getbool(PROGRESS_SETTING) and not sys.stderr.isatty()
     with crawl_logging(settings, progress_lines):
         process = CrawlerProcess(settings)
-        crawler = _schedule(process, settings, opened, remaining_homepages(sessions, run_id))
-        try:
-            process.start()
-        except BaseException as error:
-            with sessions.begin() as session:
-                finish_run(session, run_id, INTERRUPTED, f"crawl stopped: {error!r}")
-            raise
-    status, message = _status(run_id, crawler.stats.get_stats() if crawler.stats else {})
+        crawler = _schedule(process, settings, opened, homepages)
+        process.start()
+    return crawler.stats.get_stats() if crawler.stats else {}
+
+
+def crawl_run(opened: OpenedRun) -> CrawlRun:
+    """Crawl the bodies of an opened run that have no outcome yet, and return the closed run."""
+    run_id = opened.run_id
+    engine = make_engine(opened.options.db_url)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        total = count_remaining(session, run_id)
+    try:
+        stats = crawl_bodies(opened, remaining_homepages(sessions, run_id), total)
+    except BaseException as error:
+        with sessions.begin() as session:
+            finish_run(session, run_id, INTERRUPTED, f"crawl stopped: {error!r}")
+        raise
+    status, message = crawl_status(run_id, stats)
     try:
         with sessions.begin() as session:
             if opened.stored is not None:

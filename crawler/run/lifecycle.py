@@ -27,6 +27,7 @@ from db.models import (
     BodyVisit,
     CrawlRun,
     PageFetch,
+    RunWorker,
     Site,
     SocialLinkSighting,
     TrackerSighting,
@@ -100,11 +101,28 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _is_stale(run: CrawlRun) -> bool:
-    if run.hostname == socket.gethostname() and run.pid is not None:
-        return not _process_alive(run.pid)
-    heartbeat = run.heartbeat_at or run.started_at
-    return utcnow() - heartbeat > STALE_AFTER
+def _alive(hostname: str | None, pid: int | None, heartbeat: datetime) -> bool:
+    """A process on this machine is alive if its pid is; elsewhere, if its heartbeat is fresh."""
+    if hostname == socket.gethostname() and pid is not None:
+        return _process_alive(pid)
+    return utcnow() - heartbeat <= STALE_AFTER
+
+
+def worker_alive(worker: RunWorker) -> bool:
+    """Whether a worker process of a shared run is still at work."""
+    return worker.stopped_at is None and _alive(worker.hostname, worker.pid, worker.heartbeat_at)
+
+
+def _is_stale(session: Session, run: CrawlRun) -> bool:
+    """Neither the process that started the run nor any worker that joined it is alive."""
+    if _alive(run.hostname, run.pid, run.heartbeat_at or run.started_at):
+        return False
+    workers = session.execute(
+        select(RunWorker.hostname, RunWorker.pid, RunWorker.heartbeat_at).where(
+            RunWorker.run_id == run.id, RunWorker.stopped_at.is_(None)
+        )
+    )
+    return not any(_alive(*worker) for worker in workers)
 
 
 def lock_runs(session: Session) -> None:
@@ -125,7 +143,7 @@ def mark_stale_runs(session: Session) -> list[int]:
     """Mark runs whose process died as interrupted; raise if a live one is running."""
     stale = []
     for run in session.scalars(select(CrawlRun).where(CrawlRun.status == RUNNING)):
-        if not _is_stale(run):
+        if not _is_stale(session, run):
             raise CrawlAlreadyRunning(
                 f"run {run.id} is still running (pid {run.pid} on {run.hostname}, "
                 f"started {run.started_at:%Y-%m-%d %H:%M}); wait for it or stop it first"

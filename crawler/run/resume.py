@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,18 +12,21 @@ from crawler.spiders.inputs import StoredBody
 from db.models import BodyVisit, PageFetch, RunBody
 
 
-def load_partial_bodies(session: Session, run_id: int) -> dict[str, StoredBody]:
-    """The stored pages of the run's bodies that have pages but no outcome yet.
+def load_partial_bodies(
+    session: Session, run_id: int, only: Collection[str] | None = None
+) -> dict[str, StoredBody]:
+    """The stored pages of the run's bodies that have pages but no outcome yet (of ``only``).
 
     Bodies with an outcome are skipped by the crawl's source of homepages
     (``crawler.run.bodies.remaining_homepages``), so none of their ids is held here.
     """
-    pages = session.execute(
-        select(PageFetch.body_id, PageFetch.url, PageFetch.error).where(
-            PageFetch.run_id == run_id,
-            PageFetch.body_id.not_in(select(BodyVisit.body_id).where(BodyVisit.run_id == run_id)),
-        )
+    query = select(PageFetch.body_id, PageFetch.url, PageFetch.error).where(
+        PageFetch.run_id == run_id,
+        PageFetch.body_id.not_in(select(BodyVisit.body_id).where(BodyVisit.run_id == run_id)),
     )
+    if only is not None:
+        query = query.where(PageFetch.body_id.in_(sorted(only)))
+    pages = session.execute(query)
     by_body: dict[str, dict[str, str | None]] = defaultdict(dict)
     for body_id, url, error in pages:
         by_body[body_id][url] = error

@@ -48,6 +48,7 @@ def test_every_command_module_is_listed_and_loads() -> None:
         "report",
         "runs",
         "seeds",
+        "worker",
     ]
 
 

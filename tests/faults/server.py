@@ -279,6 +279,14 @@ def held(handler: FaultHandler, path: str) -> None:
     healthy(handler, path)
 
 
+def half_held(handler: FaultHandler, path: str) -> None:
+    """The homepage at once, every other page only once released: a body held mid-crawl."""
+    if path == "/":
+        healthy(handler, path)
+        return
+    held(handler, path)
+
+
 def release(handler: FaultHandler, path: str) -> None:
     """``/<label>`` lets the held host of that label answer."""
     handler.server.hold(path.strip("/")).set()
@@ -288,6 +296,7 @@ def release(handler: FaultHandler, path: str) -> None:
 BEHAVIOURS: dict[str, Callable[[FaultHandler, str], None]] = {
     "gesund": healthy,
     "halt": held,
+    "halb": half_held,
     "freigabe": release,
     "stadt": slow_serial,
     "stumm": hang,

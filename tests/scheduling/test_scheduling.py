@@ -141,3 +141,14 @@ def test_the_cron_line_crawls_quietly_from_a_bare_environment(
     assert summary.endswith(f"; database {tmp_path / 'govsocial.sqlite'}")
     assert "INFO: Dumping Scrapy stats" in (tmp_path / "crawl.log").read_text(encoding="utf-8")
     assert list(home.iterdir()) == []  # nothing written where cron happens to start it
+
+
+def test_the_worker_unit_serves_shared_runs_and_comes_back_after_a_lost_database() -> None:
+    worker = unit("govsocial-worker.service")
+    command = shlex.split(worker["Service"]["ExecStart"])
+    assert command[:2] == [EXECUTABLE, "worker"]
+    assert worker["Service"]["Environment"].startswith("GOVSOCIAL_DB=postgresql+psycopg://")
+    log = command[command.index("--log-file") + 1]
+    assert log.startswith(f"/var/log/{worker['Service']['LogsDirectory']}/")
+    assert worker["Service"]["Restart"] == "on-failure"  # exit 1: the database was lost
+    assert worker["Install"]["WantedBy"] == "multi-user.target"
