@@ -8,10 +8,10 @@ bounds instead: at most ``GOVSOCIAL_RENDER_PAGES`` pages at once, the load event
 load timeout, then network idle waited for at most the idle timeout.
 
 scrapy-playwright keeps the browser, its contexts and pages; the visit itself is ours. Its own
-route handler and navigation ask the driver for the headers of every request and response a page
-makes (a round trip each, 30 or more per page), and read the DOM at the load event, which this
-handler reads again once the page has gone quiet: together about a tenth of a rendered page's
-cost in benchmarks/RESULTS.md. A visit here asks for the document's headers only.
+route handler and navigation ask the driver for the headers of every request and response a
+page makes, and read the DOM at the load event, which this handler reads again once the page
+has gone quiet. A visit here keeps the browser's own headers and asks for the document's only
+(benchmarks/RESULTS.md: no change in pages per second beyond the noise of its measurement).
 """
 
 from __future__ import annotations
