@@ -139,7 +139,9 @@ def crawl(
     recorded with their outcome.
     """
     url = resolve_database(db_url)
-    shared = worker_settings(url, overrides, log_file, lease_seconds, jobs, batch_bodies)
+    shared = worker_settings(
+        url, overrides, log_file, lease_seconds, jobs, batch_bodies, progress=not quiet
+    )
     if join is not None:
         if seeds_path is not None or resume is not None:
             raise click.UsageError("--join works on a running run: give no --seeds or --resume")

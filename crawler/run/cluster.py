@@ -45,6 +45,7 @@ from crawler.run.schedule import (
     open_scheduled_run,
     scheduled_time,
 )
+from crawler.run.shared_progress import SharedRunProgress
 from db.models import FAILED, INTERRUPTED, RUNNING, CrawlRun, RunBody
 from db.session import make_engine, make_sessionmaker
 
@@ -188,6 +189,7 @@ class WorkerSettings:
     jobs: int = 1  # batches crawled at once, each in its own process
     batch_bodies: int = DEFAULT_BATCH_BODIES
     schedule: Schedule | None = None  # runs this worker starts at set times (with others)
+    progress: bool = False  # a joined run's progress on stderr, read from the database
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -313,16 +315,24 @@ class ClusterWorker:
             fetch_job_polling_interval=beats,
             abort_job_polling_interval=beats,
         )
+        progress = None
+        if self.join is not None and self.settings.progress:
+            progress = SharedRunProgress(self.sessions, self.join)
         try:
             async with app.open_async():
                 watch = asyncio.create_task(self._watch(app, worker))
+                shown = asyncio.create_task(progress.show()) if progress else None
                 try:
                     await worker.run()
                 finally:
                     watch.cancel()
+                    if shown is not None:
+                        shown.cancel()
         except (OSError, DBAPIError, ProcrastinateException, PsycopgError) as error:
             self.stop_reason = self.stop_reason or f"{DATABASE_LOST}: {error}"
         reason = self.stop_reason or "stopped by a signal"
+        if progress is not None and not reason.startswith(DATABASE_LOST):
+            progress.console.print(await asyncio.to_thread(progress.last_line), soft_wrap=True)
         await asyncio.to_thread(self._stop_rows, reason)
         self.engine.dispose()
         return reason
