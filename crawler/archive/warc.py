@@ -57,9 +57,18 @@ class ArchiveWriter:
     partial record a crash left at the end of a file stays the last thing in that file.
     """
 
-    def __init__(self, folder: Path, run_id: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        run_id: int,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        worker_id: int | None = None,
+    ) -> None:
         self.folder = folder
         self.run_id = run_id
+        # A shared run's batches write side by side, from several machines: the worker's row
+        # (unique in the database) names their files apart, the pid apart within a worker.
+        self.writer_tag = f"w{worker_id}-{os.getpid()}" if worker_id else str(os.getpid())
         self.max_bytes = max_bytes
         self.started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self.sequence = 0
@@ -175,7 +184,7 @@ class ArchiveWriter:
         self.close()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.name = (
-            f"govsocial-run{self.run_id:06d}-{self.started}-{os.getpid()}-"
+            f"govsocial-run{self.run_id:06d}-{self.started}-{self.writer_tag}-"
             f"{self.sequence:05d}.warc.gz"
         )
         self.sequence += 1

@@ -8,6 +8,8 @@ import click
 
 from crawler.cli.options import (
     allow_private_option,
+    archive_option,
+    archive_root,
     batch_option,
     columns_option,
     db_option,
@@ -16,16 +18,19 @@ from crawler.cli.options import (
     lease_option,
     load_filter_lists,
     log_file_option,
+    max_pages_option,
     overrides_option,
     parse_columns,
     parse_overrides,
     quiet_option,
+    render_option,
     resolve_database,
+    seeds_option,
+    skip_missing_urls_option,
 )
 from crawler.cli.shared import require_shared, shares, work_on, worker_settings
 from crawler.cli.summary import print_summary
 from crawler.limits import BadSetting
-from crawler.render.config import RENDER_MODES
 from crawler.run.cluster import (
     SharedRunsUnavailable,
     check_joinable,
@@ -35,22 +40,11 @@ from crawler.run.crawl import CrawlOptions, RunNotClosed, crawl_run, open_run
 from crawler.run.lifecycle import CrawlAlreadyRunning, ResumeRefused, SeedSource, run_seed_source
 from crawler.seeds.seedfile import SeedFileError, SeedList, read_seeds
 from db.models import FAILED, INTERRUPTED, RUNNING, CrawlRun
-from db.session import default_database_path
 
 # Exit codes an operator can alert on (docs/scheduling.md); click's usage errors exit 2.
 EXIT_FAILED = 1  # the run failed, or nothing could start (bad seeds, settings, database)
 EXIT_LOCKED = 75  # another crawl is running on this database; nothing was done (EX_TEMPFAIL)
 EXIT_INTERRUPTED = 130  # stopped by a signal; resume it with --resume
-
-
-ARCHIVE_ENV = "GOVSOCIAL_ARCHIVE_DIR"
-
-
-def archive_root(value: str | None) -> Path | None:
-    """The archive root ``--archive [DIR]`` names: DIR, the default folder, or none."""
-    if value is None:
-        return None
-    return Path(value) if value else default_database_path().parent / "archive"
 
 
 class AnotherCrawlRunning(click.ClickException):
@@ -89,13 +83,7 @@ def _read_seed_file(source: SeedSource) -> SeedList:
 
 
 @click.command()
-@click.option(
-    "--seeds",
-    "seeds_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV with columns id, name, url (optional: kind, state, country, parent_id, "
-    "population, wikidata; other columns are kept as attributes).",
-)
+@seeds_option
 @click.option(
     "--resume",
     type=click.IntRange(1),
@@ -112,41 +100,12 @@ def _read_seed_file(source: SeedSource) -> SeedList:
     "its page budget, render mode and address policy are the run's own.",
 )
 @columns_option
-@click.option(
-    "--skip-missing-urls",
-    is_flag=True,
-    help="Pass over seed rows without a URL instead of refusing the file.",
-)
+@skip_missing_urls_option
 @db_option
-@click.option(
-    "--max-pages",
-    type=click.IntRange(1, 200),
-    default=10,
-    show_default=True,
-    help="Pages per body, homepage included.",
-)
+@max_pages_option
 @allow_private_option
-@click.option(
-    "--render",
-    type=click.Choice(RENDER_MODES),
-    default="none",
-    show_default=True,
-    help="Also load these pages in headless Chromium and record what the browser requests, "
-    "stores and renders before any consent: none, the homepage of each body, or all pages. "
-    "Needs Chromium and the render extra.",
-)
-@click.option(
-    "--archive",
-    "archive",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    envvar=ARCHIVE_ENV,
-    metavar="[DIR]",
-    help="Keep every fetched page (and rendered DOM with the browser's requests) in WARC files, "
-    "a folder per run under DIR (default: 'archive' beside the default database; also "
-    f"${ARCHIVE_ENV}), for `govsocial reanalyse` and `govsocial evidence`.",
-)
+@render_option
+@archive_option
 @overrides_option
 @filter_list_option
 @quiet_option
@@ -180,7 +139,9 @@ def crawl(
     recorded with their outcome.
     """
     url = resolve_database(db_url)
-    shared = worker_settings(url, overrides, log_file, lease_seconds, jobs, batch_bodies)
+    shared = worker_settings(
+        url, overrides, log_file, lease_seconds, jobs, batch_bodies, progress=not quiet
+    )
     if join is not None:
         if seeds_path is not None or resume is not None:
             raise click.UsageError("--join works on a running run: give no --seeds or --resume")

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from crawler.render.config import RENDER_MODES
+
 if TYPE_CHECKING:
     from crawler.detection.filterlists import FilterList
 
@@ -242,3 +244,59 @@ class SharedRunsRefused(click.ClickException):
     """A shared-run command on a database that cannot share: a usage error (exit 2)."""
 
     exit_code = 2
+
+
+# What a new run is: given to `crawl`, and to `worker --schedule` for the runs it starts.
+seeds_option = click.option(
+    "--seeds",
+    "seeds_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV with columns id, name, url (optional: kind, state, country, parent_id, "
+    "population, wikidata; other columns are kept as attributes).",
+)
+skip_missing_urls_option = click.option(
+    "--skip-missing-urls",
+    is_flag=True,
+    help="Pass over seed rows without a URL instead of refusing the file.",
+)
+max_pages_option = click.option(
+    "--max-pages",
+    type=click.IntRange(1, 200),
+    default=10,
+    show_default=True,
+    help="Pages per body, homepage included.",
+)
+
+
+render_option = click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default="none",
+    show_default=True,
+    help="Also load these pages in headless Chromium and record what the browser requests, "
+    "stores and renders before any consent: none, the homepage of each body, or all pages. "
+    "Needs Chromium and the render extra.",
+)
+
+ARCHIVE_ENV = "GOVSOCIAL_ARCHIVE_DIR"
+archive_option = click.option(
+    "--archive",
+    "archive",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    envvar=ARCHIVE_ENV,
+    metavar="[DIR]",
+    help="Keep every fetched page (and rendered DOM with the browser's requests) in WARC files, "
+    "a folder per run under DIR (default: 'archive' beside the default database; also "
+    f"${ARCHIVE_ENV}), for `govsocial reanalyse` and `govsocial evidence`.",
+)
+
+
+def archive_root(value: str | None) -> Path | None:
+    """The archive root ``--archive [DIR]`` names: DIR, the default folder, or none."""
+    from db.session import default_database_path  # noqa: PLC0415
+
+    if value is None:
+        return None
+    return Path(value) if value else default_database_path().parent / "archive"

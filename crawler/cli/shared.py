@@ -40,6 +40,7 @@ def worker_settings(
     lease_seconds: float,
     jobs: int,
     batch_bodies: int,
+    progress: bool = False,
 ) -> WorkerSettings:
     """This machine's settings for working on shared runs, from the command line."""
     return WorkerSettings(
@@ -49,6 +50,7 @@ def worker_settings(
         lease_seconds=lease_seconds,
         jobs=jobs,
         batch_bodies=batch_bodies,
+        progress=progress,
     )
 
 

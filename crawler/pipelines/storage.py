@@ -68,6 +68,9 @@ class StoragePipeline:
         if not settings.get(RUN_ID_SETTING) or not settings.get(DB_URL_SETTING):
             raise NotConfigured("no run to store into (run crawls with `govsocial crawl`)")
         run_id = settings.getint(RUN_ID_SETTING)
+        lease = None
+        if settings.get(LEASE_SETTING):
+            lease = Lease(settings[LEASE_SETTING], settings.getint(WORKER_ID_SETTING))
         archive_root = settings.get(ARCHIVE_DIR_SETTING)
         archive = None
         if archive_root:
@@ -75,10 +78,8 @@ class StoragePipeline:
                 run_folder(Path(archive_root), run_id),
                 run_id,
                 settings.getint(ARCHIVE_MAX_BYTES_SETTING, DEFAULT_MAX_BYTES),
+                lease.worker_id if lease is not None else None,
             )
-        lease = None
-        if settings.get(LEASE_SETTING):
-            lease = Lease(settings[LEASE_SETTING], settings.getint(WORKER_ID_SETTING))
         pipeline = cls(
             settings[DB_URL_SETTING],
             run_id,

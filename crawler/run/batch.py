@@ -81,6 +81,9 @@ def batch_options(spec: BatchSpec, run: CrawlRun) -> CrawlOptions:
         log_file=spec.log_file,
         filter_lists=[Path(path) for path in settings.get(FILTER_LISTS_SETTING) or []],
         render=run.render_mode,
+        # A run kept with --archive is archived by every batch, into the run's folder at the
+        # same path on each machine; file names carry the worker, so none collide.
+        archive=Path(run.archive_dir).parent if run.archive_dir else None,
     )
 
 

@@ -36,6 +36,16 @@ from crawler.run.leases import (
     stop_worker,
 )
 from crawler.run.lifecycle import RUN_LOCK_KEY, finish_run
+from crawler.run.schedule import (
+    SCHEDULE_QUEUE,
+    START_TASK,
+    RunPlan,
+    Schedule,
+    ScheduledStartSkipped,
+    open_scheduled_run,
+    scheduled_time,
+)
+from crawler.run.shared_progress import SharedRunProgress
 from db.models import FAILED, INTERRUPTED, RUNNING, CrawlRun, RunBody
 from db.session import make_engine, make_sessionmaker
 
@@ -178,6 +188,8 @@ class WorkerSettings:
     lease_seconds: float = DEFAULT_LEASE_SECONDS
     jobs: int = 1  # batches crawled at once, each in its own process
     batch_bodies: int = DEFAULT_BATCH_BODIES
+    schedule: Schedule | None = None  # runs this worker starts at set times (with others)
+    progress: bool = False  # a joined run's progress on stderr, read from the database
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -228,6 +240,22 @@ class ClusterWorker:
         await asyncio.to_thread(self._settle, run_id)
         return len(body_ids)
 
+    def start_scheduled(self, plan: RunPlan, timestamp: int) -> int | None:
+        """The task of a scheduled start: open its run and queue its batches; the run's id."""
+        machine = {
+            "overrides": self.settings.overrides,
+            "hosts": self.settings.hosts,
+            "log_file": self.settings.log_file,
+        }
+        try:
+            run_id = open_scheduled_run(plan, self.settings.db_url, machine, timestamp)
+        except ScheduledStartSkipped as error:
+            logger.warning("%s", error)
+            return None
+        defer_missing(self.engine, run_id, self.settings.batch_bodies, retry_failed=False)
+        logger.info("run %d started as scheduled for %s", run_id, scheduled_time(timestamp))
+        return run_id
+
     def _row(self, run_id: int) -> int:
         if run_id not in self.rows:
             with self.sessions.begin() as session:
@@ -259,8 +287,22 @@ class ClusterWorker:
             timeout=self.settings.heartbeat_seconds,
             kwargs={"application_name": f"govsocial-worker-{os.getpid()}"},
         )
-        app = App(connector=connector)
+        schedule = self.settings.schedule
+        app = App(
+            connector=connector,
+            periodic_defaults={"max_delay": schedule.catch_up_seconds} if schedule else None,
+        )
         app.task(name=TASK_NAME, pass_context=True, retry=ATTEMPTS - 1)(_crawl_batch)
+        # Every worker can take a scheduled start, whoever deferred it.
+        start = app.task(name=START_TASK, pass_context=True, queue=SCHEDULE_QUEUE)(
+            _start_scheduled_run
+        )
+        if schedule is not None:
+            app.periodic(
+                cron=schedule.cron,
+                periodic_id=schedule.periodic_id,
+                task_kwargs=schedule.plan.to_json(),
+            )(start)
         beats = self.settings.heartbeat_seconds
         worker = Worker(
             app,
@@ -273,16 +315,24 @@ class ClusterWorker:
             fetch_job_polling_interval=beats,
             abort_job_polling_interval=beats,
         )
+        progress = None
+        if self.join is not None and self.settings.progress:
+            progress = SharedRunProgress(self.sessions, self.join)
         try:
             async with app.open_async():
                 watch = asyncio.create_task(self._watch(app, worker))
+                shown = asyncio.create_task(progress.show()) if progress else None
                 try:
                     await worker.run()
                 finally:
                     watch.cancel()
+                    if shown is not None:
+                        shown.cancel()
         except (OSError, DBAPIError, ProcrastinateException, PsycopgError) as error:
             self.stop_reason = self.stop_reason or f"{DATABASE_LOST}: {error}"
         reason = self.stop_reason or "stopped by a signal"
+        if progress is not None and not reason.startswith(DATABASE_LOST):
+            progress.console.print(await asyncio.to_thread(progress.last_line), soft_wrap=True)
         await asyncio.to_thread(self._stop_rows, reason)
         self.engine.dispose()
         return reason
@@ -361,6 +411,12 @@ async def _crawl_batch(context: Any, run_id: int, body_ids: list[str]) -> int:
     """The engine's task: one batch of a run, crawled by the worker that took it."""
     worker: ClusterWorker = context.additional_context["govsocial"]
     return await worker.crawl(run_id, body_ids)
+
+
+async def _start_scheduled_run(context: Any, timestamp: int, **plan: Any) -> int | None:
+    """The engine's periodic task: the run a schedule starts at ``timestamp``."""
+    worker: ClusterWorker = context.additional_context["govsocial"]
+    return await asyncio.to_thread(worker.start_scheduled, RunPlan(**plan), timestamp)
 
 
 def check_joinable(db_url: str, run_id: int) -> None:

@@ -90,7 +90,8 @@ def read_activity(crawler: Crawler) -> Activity:
     )
 
 
-def _elapsed(seconds: float) -> str:
+def elapsed_clock(seconds: float) -> str:
+    """Seconds as H:MM:SS."""
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
@@ -132,7 +133,7 @@ class ProgressLine:
         width = options.max_width
         total = f"{self.total:,}" if self.total else "?"
         head = f" {self.counts.bodies_done:,}/{total} bodies"
-        tail = f" · {_elapsed(self.seconds)}"
+        tail = f" · {elapsed_clock(self.seconds)}"
         used = BAR_MIN + len(head) + len(tail)
         shown: dict[int, str] = {}
         for position, text in self._figures():

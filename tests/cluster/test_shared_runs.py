@@ -103,6 +103,7 @@ def test_three_workers_settle_a_run_as_one_process_would(
     ]
     for process in (starter, *joiners):
         assert process.finish() == 0, process.stderr()
+        assert "progress:" not in process.stderr()  # --quiet
 
     assert_stored_once(engine, SITES)
     assert scalar(engine, "SELECT count(*) FROM run_workers WHERE bodies_settled > 0") == 3
