@@ -8,8 +8,11 @@ this number and never with the length of the seed list. It is kept within the op
 from __future__ import annotations
 
 import resource
+from typing import TYPE_CHECKING
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:
+    # Annotations only: the command line imports this module, and must not load Scrapy for it.
+    from scrapy.settings import BaseSettings
 
 MAX_OPEN_BODIES_SETTING = "GOVSOCIAL_MAX_OPEN_BODIES"
 # Politeness spaces a site's pages 1 s or more apart, so each open body keeps a request slot
