@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import seedsources
+from benchmarks.plates import assign_plate_codes
 from crawler.detection.domains import url_domain
 from crawler.seeds import gv, taxonomy
 from crawler.seeds.candidates import (
@@ -58,16 +59,22 @@ TLD_WILDCARDS = (
 )
 
 
-def gazetteer(shared: Path) -> dict[str, Unit]:
-    """The units of the shared Gemeindeverzeichnis, by id."""
+def gazetteer(shared: Path, plates: Path | None = None) -> dict[str, Unit]:
+    """The units of the shared Gemeindeverzeichnis, by id; the Landkreise's licence plate codes
+    from ``plates`` (see benchmarks/plates.py), where given."""
     source = Source("Destatis Gemeindeverzeichnis", str(shared / seedsources.AUSZUG))
     records = gv.read_records(source, (shared / seedsources.AUSZUG).read_bytes())
-    return {unit.id: unit for unit in gv.build_units(source, records, 1).units}
+    units = {unit.id: unit for unit in gv.build_units(source, records, 1).units}
+    if plates is not None:
+        assign_plate_codes(plates, units)
+    return units
 
 
 def neighbourhood(units: dict[str, Unit]) -> Neighbourhood:
     """Every Verband's seat and every Kreis's regions in the gazetteer."""
-    members = [Member(u.name, u.population, u.kreis_id, u.verband_id) for u in units.values()]
+    members = [
+        Member(u.name, u.population, u.kreis_id, u.verband_id, u.kind) for u in units.values()
+    ]
     kreise = {u.id: u.name for u in units.values() if u.kind == "landkreis"}
     return Neighbourhood.of(members, kreise)
 
@@ -93,6 +100,8 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
         around.regions.get(unit.kreis_id, ()),
         runner.name if runner else "",
         runner.kind if runner else "",
+        tuple((kreis or unit).plate_codes.split()),
+        around.is_namesake(unit.name),
     )
 
 
@@ -169,9 +178,9 @@ class Recall:
         return lines
 
 
-def recall(shared: Path) -> Recall:
+def recall(shared: Path, plates: Path | None = None) -> Recall:
     """Candidate recall against every unit of the shared lists whose website is known."""
-    units = gazetteer(shared)
+    units = gazetteer(shared, plates)
     around = neighbourhood(units)
     scored = Recall()
     for known in seedsources.known_websites(shared):
@@ -200,9 +209,11 @@ class MiniWeb:
         return mapping
 
 
-def build_miniweb(shared: Path, folder: Path, size: int, port: int) -> MiniWeb:
+def build_miniweb(
+    shared: Path, folder: Path, size: int, port: int, plates: Path | None = None
+) -> MiniWeb:
     """``size`` Gemeinden sampled evenly from the Gemeindeverzeichnis, with sites and decoys."""
-    units = gazetteer(shared)
+    units = gazetteer(shared, plates)
     gemeinden = [u for u in units.values() if u.kind in ("gemeinde", "stadt")]
     step = max(1, len(gemeinden) // size)
     sample = gemeinden[::step][:size]
@@ -406,11 +417,11 @@ def score(web: MiniWeb, output: Path) -> Precision:
     return Precision(len(web.truth), len(proposals), len(correct), len(correct), with_site, wrong)
 
 
-def run(shared: Path, folder: Path, size: int) -> Precision:
+def run(shared: Path, folder: Path, size: int, plates: Path | None = None) -> Precision:
     """Build the mini-web, serve it, discover, and score."""
     output = folder / "proposals.csv"
     with serving(folder / "sites") as port:
-        web = build_miniweb(shared, folder, size, port)
+        web = build_miniweb(shared, folder, size, port, plates)
         subprocess.run(
             [sys.executable, "-m", "crawler.cli", *discover_args(web, port, output)],
             check=True,

@@ -393,14 +393,14 @@ def run_discovery(args: argparse.Namespace) -> None:
     """Candidate recall on the shared lists, precision of proposals on a loopback mini-web."""
     if not args.no_recall:
         started = time.perf_counter()
-        recall = discoveryweb.recall(args.shared)
+        recall = discoveryweb.recall(args.shared, args.plates)
         print(f"### Candidate recall ({time.perf_counter() - started:.1f} s)")
         print("\n".join(recall.lines()))
     folder = OUT / "discovery"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     started = time.perf_counter()
-    precision = discoveryweb.run(args.shared, folder, args.size)
+    precision = discoveryweb.run(args.shared, folder, args.size, args.plates)
     print(f"### Precision on the mini-web ({time.perf_counter() - started:.1f} s)")
     print("\n".join(precision.lines()))
 
@@ -579,6 +579,13 @@ def parser() -> argparse.ArgumentParser:
     discovery.add_argument("--shared", type=Path, default=SHARED, help="the ../shared folder")
     discovery.add_argument("--size", type=int, default=200, help="units of the mini-web")
     discovery.add_argument("--no-recall", action="store_true", help="precision only")
+    discovery.add_argument(
+        "--plates",
+        type=Path,
+        metavar="JSON",
+        help="the Landkreise's licence plate codes (unterscheidungszeichen.json, see "
+        "benchmarks/plates.py); without it the plate rules have no codes",
+    )
     discovery.set_defaults(run=run_discovery)
     return main
 

@@ -87,6 +87,7 @@ def _neighbourhood(everyone: dict[str, Seed]) -> Neighbourhood:
             seed.population,
             seed.attributes.get("kreis_id", ""),
             seed.attributes.get("verband_id", ""),
+            seed.kind or "",
         )
         for seed in everyone.values()
     ]
@@ -119,6 +120,8 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         around.regions.get(kreis.id, ()) if kreis else (),
         runner.name if runner else "",
         (runner.kind or "") if runner else "",
+        tuple((kreis or seed).attributes.get("plate_codes", "").split()),
+        around.is_namesake(seed.name),
     )
     # A page of the erfüllende Gemeinde names it as a Verband's page names the Verband.
     facts = Facts(

@@ -106,6 +106,8 @@ def apply_wikidata(units: list[Unit], facts: dict[str, wikidata.Facts]) -> Count
             continue
         unit.wikidata = min(entry.items, key=lambda item: (len(item), item), default="")
         unit.accounts = {platform: " ".join(sorted(v)) for platform, v in entry.accounts.items()}
+        if unit.kind == taxonomy.LANDKREIS:
+            unit.plate_codes = " ".join(sorted(entry.plates))
         url = preferred(entry.websites)
         if url:
             own[unit.id] = url

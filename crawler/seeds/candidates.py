@@ -25,6 +25,10 @@ discovery`` reports how many known sites each one finds first and what it costs 
   the Land: `-sh`, `-bayern`, ...), ``name-kreis`` (the Kreis's name added),
   ``name-subdomain`` (the kind word as first label: `gemeinde.laboe.de`), ``ortsgemeinde``
   (`og-`/`ortsgemeinde-` for the Gemeinden of a Verbandsgemeinde), ``name-idna`` (umlauts kept).
+- ``name-plate``: a name several Gemeinden bear, told apart by its Kreis's licence plate
+  code (`berg-aw`, `simmern-ww`, `holzheim-nu`); ``kreis-plate``: a Landkreis by its own code
+  (`kreis-rz`, `lkwf`, `lra-sm`, `mkk`). The codes come with the seed list (`plate_codes`,
+  from Wikidata P395).
 - The unit's relations: the site its Verband (or erfüllende Gemeinde) has in the same list
   (``listed``), and ``verband`` (the Verband's name with its kind's prefixes), ``erfuellende``
   (the name of the Gemeinde that runs it, Thüringen's erfüllende Gemeinde, with its kind's
@@ -161,6 +165,8 @@ class Body:
     regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
     erfuellende_name: str = ""  # the Gemeinde that runs it (Thüringen's erfüllende Gemeinde)
     erfuellende_kind: str = ""
+    plates: tuple[str, ...] = ()  # licence plate codes of its Kreis, or its own as a Landkreis
+    namesake: bool = False  # another Gemeinde of the list bears its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +294,23 @@ def _with_kreis(body: Body, names: _Names) -> list[str]:
     return _hosts([f"{slug}-{k}" for slug in names.first for k in kreis], (), DE)
 
 
+def _with_plate(body: Body, names: _Names) -> list[str]:
+    # Tried for every Gemeinde, the codes found 27 of the shared lists' sites for 4.6
+    # candidates per unit; for namesakes, the names the code is there to tell apart, 19 for 0.6
+    # (benchmarks/RESULTS.md).
+    if not body.namesake or body.kind == taxonomy.LANDKREIS:
+        return []
+    codes, bare = plate_labels(body.plates), bare_name(body.name)
+    return _hosts([f"{bare}-{code}" for code in codes] if bare else [], (), DE)
+
+
+def _kreis_plate(body: Body, names: _Names) -> list[str]:
+    if body.kind != taxonomy.LANDKREIS:
+        return []
+    codes = plate_labels(body.plates)
+    return _hosts([form.format(code) for code in codes for form in KREIS_PLATE_FORMS], (), DE)
+
+
 def _kind_subdomain(body: Body, names: _Names) -> list[str]:
     return [f"{prefix}.{slug}.de" for prefix in names.prefixes for slug in names.first]
 
@@ -325,6 +348,8 @@ RULES: tuple[Rule, ...] = (
     Rule("name-suffix", "self", _suffixed),
     Rule("verband-seat", "verband", _verband_seat),
     Rule("name-kreis", "self", _with_kreis),
+    Rule("name-plate", "self", _with_plate),
+    Rule("kreis-plate", "self", _kreis_plate),
     Rule("name-subdomain", "self", _kind_subdomain),
     Rule("ortsgemeinde", "self", _ortsgemeinde),
     Rule("verband-vg", "verband", _verband_vg),
@@ -332,6 +357,16 @@ RULES: tuple[Rule, ...] = (
     Rule("verband-idna", "verband", _verband_idna),
 )
 ORTSGEMEINDE_PREFIXES = ("ortsgemeinde", "og")
+# How Landkreise write their licence plate code as a site name, most used first.
+KREIS_PLATE_FORMS = ("kreis-{}", "lk{}", "lk-{}", "{}", "lra{}", "lra-{}", "kreis{}")
+
+
+def plate_labels(codes: Iterable[str]) -> list[str]:
+    """Licence plate codes as domain labels ("AÖ" -> ``aoe``)."""
+    labels = [re.sub(r"[^a-z]", "", _ascii(code)) for code in codes]
+    return [label for label in dict.fromkeys(labels) if label]
+
+
 # Words an acronym leaves out ("Gransee und Gemeinden" is not "gug").
 SMALL_WORDS = frozenset({"und", "am", "an", "der", "die", "das", "den", "im", "in", "auf", "bei"})
 
@@ -452,27 +487,37 @@ def _ascii(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A unit as its neighbours see it: name, population, Kreis and Verband."""
+    """A unit as its neighbours see it: name, population, Kreis, Verband and kind."""
 
     name: str
     population: int | None = None
     kreis_id: str = ""
     verband_id: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Neighbourhood:
-    """What a list says around each unit: every Verband's seat and every Kreis's regions."""
+    """What a list says around each unit: every Verband's seat, every Kreis's regions, and the
+    names more than one Gemeinde bears."""
 
     seats: dict[str, str]
     regions: dict[str, tuple[str, ...]]
+    namesakes: frozenset[str] = frozenset()
+
+    def is_namesake(self, name: str) -> bool:
+        """Whether another Gemeinde of the list bears ``name`` (its bare name)."""
+        return bare_name(name) in self.namesakes
 
     @classmethod
     def of(cls, members: Iterable[Member], kreis_names: dict[str, str]) -> Neighbourhood:
         """The seats and regions of a whole list (``kreis_names``: Kreis id -> name)."""
         by_verband: dict[str, list[Member]] = {}
         by_kreis: dict[str, list[str]] = {kreis: [name] for kreis, name in kreis_names.items()}
+        borne: Counter[str] = Counter()  # how many Gemeinden bear each name
         for member in members:
+            if member.kind in taxonomy.MUNICIPAL:
+                borne[bare_name(member.name)] += 1
             if member.verband_id:
                 by_verband.setdefault(member.verband_id, []).append(member)
             if member.kreis_id:
@@ -485,7 +530,18 @@ class Neighbourhood:
                 )
                 for kreis, names in by_kreis.items()
             },
+            frozenset(name for name, count in borne.items() if name and count > 1),
         )
+
+
+def bare_name(name: str) -> str:
+    """A name without what tells it from its namesakes: "Berg (Pfalz)", "Berg b.Neumarkt
+    i.d.OPf." and "Berg, Markt" are all ``berg``."""
+    base = PARENTHESIS.sub(" ", KIND_WORDS.sub("", name.split(",", 1)[0].strip()))
+    for qualifier in (QUALIFIER, LONG_QUALIFIER):
+        found = qualifier.search(base)
+        base = base[: found.start()] if found else base
+    return "-".join(fold_words(base.split("/", 1)[0]).split())
 
 
 # The qualifiers that name a river or a landscape ("a.Main", "im Grabfeld"), not a neighbour.

@@ -104,7 +104,9 @@ proposals.csv`.
 
 {", ".join(f"`{column}`" for column in COLUMNS)}.
 `kind_label` is the source's own label; `website_source` says which source gave the URL,
-`website_of` whose site it is (`self` or `verband`); `account_*` are the accounts Wikidata knows.
+`website_of` whose site it is (`self` or `verband`); `plate_codes` are a Landkreis's licence
+plate codes (Kfz-Unterscheidungszeichen, Wikidata P395), which name many sites of the Kreis and
+its Gemeinden; `account_*` are the accounts Wikidata knows.
 
 ## Kinds
 

@@ -24,6 +24,7 @@ class Unit:
     website_source: str = ""
     website_of: str = ""
     wikidata: str = ""
+    plate_codes: str = ""  # a Kreis's Kfz-Unterscheidungszeichen, space-separated
     accounts: dict[str, str] = field(default_factory=dict)
 
 
@@ -55,6 +56,7 @@ COLUMNS = (
     "website_source",
     "website_of",
     "wikidata",
+    "plate_codes",
     *(f"account_{platform}" for platform in ACCOUNT_PROPERTIES),
 )
 

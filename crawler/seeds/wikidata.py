@@ -2,13 +2,17 @@
 
 Municipalities carry the AGS (P439), districts the Kreisschlüssel (P440), Verbände and Länder
 the Regionalschlüssel (P1388, 9 and 2 digits); items of dissolved bodies (P576) are left out.
-Only "truthy" statements (``wdt:``: the preferred rank, else the normal one) are read.
-Wikidata's data are CC0.
+Only "truthy" statements (``wdt:``: the preferred rank, else the normal one) are read. A
+Kreis's licence plate codes (P395, Kfz-Unterscheidungszeichen) are read too: sites of Kreise and
+of their Gemeinden are often named by them (``kreis-rz.de``, ``hoegel-nf.de``), and the codes are
+official data that change with reforms, so they are asked for with the rest, never kept in the
+repository. Wikidata's data are CC0.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,15 +23,18 @@ from crawler.seeds.urls import normalise_url
 
 ENDPOINT = "https://query.wikidata.org/sparql"
 KEY_LENGTHS = (2, 5, 8, 9)
+# A Kfz-Unterscheidungszeichen: one to three letters, umlauts included ("AÖ", "NÖ").
+PLATE_CODE = re.compile(r"^[A-ZÄÖÜ]{1,3}$")
 
 QUERY = (
-    "SELECT ?item ?key ?website "
+    "SELECT ?item ?key ?website ?plate "
     + " ".join(f"?{platform}" for platform in ACCOUNT_PROPERTIES)
     + """ WHERE {
   { ?item wdt:P439 ?key } UNION { ?item wdt:P440 ?key }
   UNION { ?item wdt:P1388 ?key FILTER(STRLEN(?key) IN (2, 9)) }
   FILTER NOT EXISTS { ?item wdt:P576 ?dissolved }
   OPTIONAL { ?item wdt:P856 ?website }
+  OPTIONAL { ?item wdt:P395 ?plate }
 """
     + "".join(
         f"  OPTIONAL {{ ?item wdt:{prop} ?{platform} }}\n"
@@ -43,6 +50,7 @@ class Facts:
 
     items: set[str] = field(default_factory=set)
     websites: set[str] = field(default_factory=set)
+    plates: set[str] = field(default_factory=set)  # licence plate codes, upper case
     accounts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
@@ -84,6 +92,9 @@ def parse_answer(source: Source, body: bytes) -> dict[str, Facts]:
         website = normalise_url(_value(binding, "website"))
         if website:
             entry.websites.add(website)
+        plate = _value(binding, "plate").strip().upper()
+        if PLATE_CODE.match(plate):
+            entry.plates.add(plate)
         for platform in ACCOUNT_PROPERTIES:
             handle = _value(binding, platform).strip()
             if handle:

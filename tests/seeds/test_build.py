@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import urllib.parse
 from collections import Counter
 from pathlib import Path
@@ -11,8 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
+from crawler.seeds import wikidata
+from crawler.seeds.build import apply_wikidata
 from crawler.seeds.seedfile import read_seeds
-from crawler.seeds.units import COLUMNS
+from crawler.seeds.sources import Source
+from crawler.seeds.units import COLUMNS, Unit
 from tests.seeds.conftest import Served
 from tests.seeds.loopback import Answer
 
@@ -140,6 +144,7 @@ def test_wikidata_is_asked_one_sparql_query_by_official_key(served: Served, tmp_
         "wdt:P4033",
         "wdt:P2397",
         "wdt:P576",
+        "wdt:P395",
     ):
         assert needed in query
 
@@ -238,3 +243,26 @@ def test_seeds_build_loads_no_crawl_framework() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_landkreis_gets_its_licence_plate_codes_from_wikidata() -> None:
+    answer = {
+        "results": {
+            "bindings": [
+                {"item": {"value": "Q1"}, "key": {"value": "01053"}, "plate": {"value": "RZ"}},
+                {"item": {"value": "Q2"}, "key": {"value": "09572"}, "plate": {"value": "HÖS"}},
+                {"item": {"value": "Q2"}, "key": {"value": "09572"}, "plate": {"value": "ERH"}},
+                {"item": {"value": "Q3"}, "key": {"value": "09573"}, "plate": {"value": "F 1"}},
+                {"item": {"value": "Q4"}, "key": {"value": "01053032"}, "plate": {"value": "RZ"}},
+            ]
+        }
+    }
+    facts = wikidata.parse_answer(Source("Wikidata", "test"), json.dumps(answer).encode())
+    units = [
+        Unit("01053", "Herzogtum Lauenburg", "landkreis", "Kreis", "", "01"),
+        Unit("09572", "Erlangen-Höchstadt", "landkreis", "Landkreis", "", "09"),
+        Unit("09573", "Fürth", "landkreis", "Landkreis", "", "09"),
+        Unit("01053032", "Elmenhorst", "gemeinde", "", "", "01", kreis_id="01053"),
+    ]
+    apply_wikidata(units, facts)
+    assert [unit.plate_codes for unit in units] == ["RZ", "ERH HÖS", "", ""]

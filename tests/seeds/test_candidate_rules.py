@@ -11,10 +11,12 @@ from crawler.seeds.candidates import (
     Member,
     Neighbourhood,
     acronyms,
+    bare_name,
     candidates,
     landscapes,
     name_parts,
     name_slugs,
+    plate_labels,
     regions,
     seat,
 )
@@ -202,3 +204,69 @@ def test_a_list_without_relations_gives_no_seats_or_landscapes() -> None:
     around = Neighbourhood.of([Member("Aach"), Member("Bach", 10)], {})
     assert around.seats == {}
     assert around.regions == {}
+
+
+def test_a_namesake_is_told_apart_by_its_kreis_licence_plate_code() -> None:
+    berg = Body("07131008", "Berg", "gemeinde", "", "07", plates=("AW",), namesake=True)
+    assert {"berg-aw.de", "www.berg-aw.de"} <= hosts(berg)
+    assert {"oberreichenbach-erh.de", "oberreichenbach-hoes.de"} <= hosts(
+        Body("09572138", "Oberreichenbach", "gemeinde", plates=("ERH", "HÖS"), namesake=True)
+    )
+
+
+def test_a_name_borne_once_gets_no_licence_plate_code() -> None:
+    assert not any(
+        host.endswith("-nf.de")
+        for host in hosts(Body("01054047", "Högel", "gemeinde", "", "01", plates=("NF",)))
+    )
+
+
+def test_a_landkreis_is_tried_by_its_own_licence_plate_code() -> None:
+    lauenburg = Body("01053", "Herzogtum Lauenburg", "landkreis", "Kreis", "01", plates=("RZ",))
+    assert {"kreis-rz.de", "lkrz.de", "lra-rz.de", "rz.de"} <= hosts(lauenburg)
+    gemeinde = Body("01053032", "Elmenhorst", "gemeinde", "", "01", plates=("RZ",), namesake=True)
+    assert "kreis-rz.de" not in hosts(gemeinde)
+    assert "elmenhorst-rz.de" in hosts(gemeinde)
+    assert "herzogtum-lauenburg-rz.de" not in hosts(replace(lauenburg, namesake=True))
+
+
+def test_licence_plate_codes_become_ascii_labels() -> None:
+    assert plate_labels(["AÖ", "NÖ", "NÖ", "B"]) == ["aoe", "noe", "b"]
+
+
+def test_namesakes_are_the_names_two_gemeinden_bear() -> None:
+    around = Neighbourhood.of(
+        [
+            Member("Berg", kreis_id="07131", kind="gemeinde"),
+            Member("Berg (Pfalz)", kreis_id="07334", kind="gemeinde"),
+            Member("Berg", kind="verband"),
+            Member("Kaden", kreis_id="07143", kind="gemeinde"),
+            Member("Hamm (Sieg)", kind="verband"),
+            Member("Hamm (Sieg)", kind="gemeinde"),
+        ],
+        {},
+    )
+    assert around.is_namesake("Berg")
+    assert around.is_namesake("Berg b.Neumarkt i.d.OPf.")
+    assert not around.is_namesake("Kaden")
+    assert not around.is_namesake("Hamm (Sieg)")  # a Verband of the same name is no namesake
+
+
+def test_discovery_reads_the_kreis_licence_plate_codes_from_the_list(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(
+        "id,name,url,kind,kreis_id,plate_codes\n"
+        "07131,Ahrweiler,,landkreis,,AW\n"
+        "07131008,Berg,,gemeinde,07131,\n"
+        "07131009,Gönnersdorf,,gemeinde,07131,\n"
+        "07334003,Berg (Pfalz),,gemeinde,07334,\n"
+        "07334004,Hagenbach,https://www.hagenbach.de/,stadt,07334,\n",
+        encoding="utf-8",
+    )
+    made = {t.facts.id: {c.host for c in t.candidates} for t in tasks_of(seeds, {})}
+    assert "berg-aw.de" in made["07131008"]
+    assert "kreis-aw.de" in made["07131"]
+    assert not any(host.endswith("-aw.de") for host in made["07131009"])  # no namesake
+    assert not any(host.endswith("-aw.de") for host in made["07334003"])  # not in Ahrweiler
+    assert bare_name("Berg b.Neumarkt i.d.OPf.") == bare_name("Berg, Markt") == "berg"
+    assert bare_name("Neustadt an der Weinstraße, Stadt") == "neustadt"
