@@ -4,7 +4,7 @@ Municipalities carry the AGS (P439), districts the Kreisschlüssel (P440), Verb�
 the Regionalschlüssel (P1388, 9 and 2 digits); items of dissolved bodies (P576) are left out.
 Only "truthy" statements (``wdt:``: the preferred rank, else the normal one) are read. A
 Kreis's licence plate codes (P395, Kfz-Unterscheidungszeichen) are read too: sites of Kreise and
-of their Gemeinden are often named by them (``kreis-rz.de``, ``hoegel-nf.de``), and the codes are
+of their Gemeinden are often named by them (``kreis-rz.de``, ``berg-aw.de``), and the codes are
 official data that change with reforms, so they are asked for with the rest, never kept in the
 repository. Wikidata's data are CC0.
 """
