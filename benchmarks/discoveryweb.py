@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -36,8 +37,10 @@ from crawler.seeds.candidates import (
     Candidate,
     Member,
     Neighbourhood,
+    bare_name,
     candidates,
     hosts_by_rule,
+    regions,
 )
 from crawler.seeds.sources import Source
 from crawler.seeds.units import COLUMNS, Unit, row_of
@@ -96,8 +99,8 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
         verband.kind_label if verband else "",
         administering.url if administering else "",
         kreis.name if kreis else "",
-        around.seats.get(unit.verband_id, ""),
-        around.regions.get(unit.kreis_id, ()),
+        around.seats.get(unit.verband_id, ()),
+        around.regions_of(unit.kreis_id, verband.name if verband else ""),
         runner.name if runner else "",
         runner.kind if runner else "",
         tuple((kreis or unit).plate_codes.split()),
@@ -111,10 +114,66 @@ LISTS = {"09": "OKF DE Bayern (held out)", "15": "OKF DE Sachsen-Anhalt (held ou
 MUNICIPAL_LIST = "municipal-websites (rules designed on it)"
 
 
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A unit whose known site no candidate names: what the classes of misses are read from."""
+
+    list: str
+    name: str
+    verband_id: str
+    verband_name: str
+    host: str
+    made: frozenset[str]  # the candidate hosts, without www.
+
+
+# The classes of misses, told apart in this order (see ``miss_class``).
+MISS_CLASSES = {
+    "verband": "the Verband's site under a form no rule makes",
+    "other-host": "another host of a candidate's domain",
+    "other-tld": "a label made, under a top-level domain not tried",
+    "subdomain": "a page on a platform's or another body's site",
+    "name-landscape": "the own name and a river or landscape",
+    "name-code": "the own name and a short code or abbreviation",
+    "name-word": "the own name and another word (a title, an Ortsteil, a nickname)",
+    "unrelated": "a label that does not hold the own name",
+}
+
+
+def miss_class(miss: Miss, shared: Counter[tuple[str, str]], landscapes: frozenset[str]) -> str:
+    """The class of a miss; ``shared`` counts the misses of each (Verband, host)."""
+    label, tail = miss.host.split(".", 1)
+    whole = "".join(re.findall(r"[a-z0-9]", miss.host.rsplit(".", 1)[0]))
+    verband = "".join(bare_name(miss.verband_name).split("-")) if miss.verband_name else ""
+    own = "".join(bare_name(miss.name).split("-"))
+    if miss.verband_id and (
+        shared[miss.verband_id, miss.host] >= 2 or (verband and verband in whole)
+    ):
+        return "verband"
+    if _domain(miss.host) in {_domain(host) for host in miss.made}:
+        return "other-host"
+    if "." not in tail and label in {host.split(".", 1)[0] for host in miss.made}:
+        return "other-tld"
+    if "." in tail and own not in "".join(_domain(miss.host).split("-")):
+        return "subdomain"
+    flat = label.replace("-", "")
+    if not own or own not in flat:
+        return "unrelated"
+    rest = flat.replace(own, "", 1)
+    if rest in landscapes or any(len(word) >= 4 and word in rest for word in landscapes):
+        return "name-landscape"
+    return "name-code" if len(rest) <= 3 else "name-word"
+
+
+def _domain(host: str) -> str:
+    return url_domain(f"https://{host}/")
+
+
 @dataclass(slots=True)
 class Recall:
     """Candidate recall over the units whose website is known, per list and per naming rule."""
 
+    landscapes: frozenset[str] = frozenset()  # every river and landscape Destatis' names carry
+    misses: list[Miss] = field(default_factory=list)
     units: int = 0
     host_hits: int = 0
     domain_hits: int = 0
@@ -124,7 +183,9 @@ class Recall:
     rule_candidates: Counter[str] = field(default_factory=Counter)
     rule_only: Counter[str] = field(default_factory=Counter)  # no other rule finds it
 
-    def count(self, key: str, url: str, made: list[Candidate], body: Body) -> None:
+    def count(
+        self, key: str, url: str, made: list[Candidate], body: Body, verband_id: str = ""
+    ) -> None:
         """Score one unit's candidates against its known site."""
         self.units += 1
         self.per_unit.append(len(made))
@@ -138,6 +199,17 @@ class Recall:
         self.rule_candidates.update(c.rule for c in made)
         if found is not None:
             self.rule_hits[found] += 1
+        else:
+            self.misses.append(
+                Miss(
+                    LISTS.get(key[:2], MUNICIPAL_LIST),
+                    body.name,
+                    verband_id,
+                    body.verband_name,
+                    host,
+                    frozenset(site_host(c.url) for c in made),
+                )
+            )
         finders = [
             rule.name
             for rule, hosts in hosts_by_rule(body).items()
@@ -175,6 +247,27 @@ class Recall:
                     f"| {rule} | {self.rule_hits[rule]} | {self.rule_only[rule]} | "
                     f"{made / self.units:.2f} |"
                 )
+        return [*lines, "", *self.miss_lines()]
+
+    def miss_lines(self) -> list[str]:
+        """The misses by class, per list, with examples."""
+        shared = Counter((miss.verband_id, miss.host) for miss in self.misses if miss.verband_id)
+        classes: dict[str, list[Miss]] = {name: [] for name in MISS_CLASSES}
+        for miss in self.misses:
+            classes[miss_class(miss, shared, self.landscapes)].append(miss)
+        lists = [MUNICIPAL_LIST, *LISTS.values()]
+        lines = [
+            f"| class of the {len(self.misses)} misses | units | municipal-websites / Bayern / "
+            "Sachsen-Anhalt | examples |",
+            "|---|---|---|---|",
+        ]
+        for name, misses in sorted(classes.items(), key=lambda item: -len(item[1])):
+            per_list = " / ".join(str(sum(m.list == each for m in misses)) for each in lists)
+            examples = ", ".join(
+                f"{m.name.split(',')[0]}: `{m.host}`"
+                for m in misses[:: max(1, len(misses) // 3)][:3]
+            )
+            lines.append(f"| {MISS_CLASSES[name]} | {len(misses)} | {per_list} | {examples} |")
         return lines
 
 
@@ -182,13 +275,13 @@ def recall(shared: Path, plates: Path | None = None) -> Recall:
     """Candidate recall against every unit of the shared lists whose website is known."""
     units = gazetteer(shared, plates)
     around = neighbourhood(units)
-    scored = Recall()
+    scored = Recall(frozenset(r for unit in units.values() for r in regions([unit.name], top=9)))
     for known in seedsources.known_websites(shared):
         unit = units.get(known.key)
         url = normalise_url(known.website)
         if unit is not None and url is not None:
             body = body_of(unit, units, around)
-            scored.count(known.key, url, candidates(body), body)
+            scored.count(known.key, url, candidates(body), body, unit.verband_id)
     return scored
 
 

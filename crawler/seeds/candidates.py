@@ -9,22 +9,32 @@ discovery`` reports how many known sites each one finds first and what it costs 
   "a.Inn" (am Inn), "a.d.Saale" (an der Saale), "i.Grabfeld" (im Grabfeld), "b.München" (bei),
   "(Oberpf)": each gives the name with the qualifier, without it and in its short form; the
   landscapes Destatis shortens after a slash are written out ("/Erzgeb." -> erzgebirge), and a
-  name that is a landscape with its preposition is also tried without it ("An der Finne").
+  name that is a landscape with its preposition is also tried without it ("An der Finne"). Of a
+  bilingual name ("Rietschen / Rěčicy") the German one is taken.
 - Umlauts and ß transliterated (ae, oe, ue, ss); "St." and "Sankt" both tried; "Bad X" also as X.
-- ``name``: words joined by "-" and run together; a prefix by kind (`gemeinde-`, `stadt-`,
-  `markt-`, `vg-`, `vgem-`, `amt-`, `samtgemeinde-`, `verbandsgemeinde-`, `landkreis-`, ...),
-  the first of each kind also run together (`amtpreetz-land`); `.de`, and the regional
+- ``name``: words joined by "-" and run together, and a joined name's places each run together
+  (`horn-badmeinberg`); a prefix by kind (`gemeinde-`, `stadt-`, `markt-`, `vg-`, `vgem-`,
+  `amt-`, `samtgemeinde-`, `verbandsgemeinde-`, `landkreis-`, ...; Sachsen-Anhalt's
+  Verbandsgemeinden `vgem-` first), the first of each kind and the abbreviations also run
+  together (`amtpreetz-land`, `sgwerlte`); `.de`, and the regional
   top-level domains in use (`.bayern`, `.nrw`, `.saarland`, `.berlin`, `.hamburg`) for the
   name as written; each host with and without `www.`.
+- ``name-title``: Destatis' title after the comma (`hansestadt-uelzen`, `flecken-ottersberg`);
+  ``name-qualifier-initials``: the qualifier's initials (`hagen-atw` for Hagen am Teutoburger
+  Wald, `sulzdorf-adl`); ``landgemeinde``: `lg-` for the Gemeinden of Thüringen, whose
+  Landgemeinden write it (`lg-suedeichsfeld`).
 - ``name-district``: Bavarian and Baden-Württemberg sites tell a name from its namesakes by the
   Regierungsbezirk, read from the AGS (`alfeld-mfr`, `haag-oberfranken`, `biberach-baden`).
 - ``name-region``: the landscape its neighbours carry: the river and region qualifiers most
-  frequent among the names of its Kreis, and the landscape the Kreis is named after
-  (`wallersheim-eifel`, `steinen-westerwald`, `hausen-rhoen`).
+  frequent among the names of its Kreis, the landscape the Kreis is named after, and any
+  landscape the list's names carry that ends a word of its Kreis's or Verband's name
+  (`wallersheim-eifel`, `steinen-westerwald`, `hausen-rhoen`, `boos-eifel` for Vordereifel).
 - ``name-other-tld`` (`.info`, `.eu`, `.net`, `.com`, `.org`), ``name-suffix`` (`-online`,
   the Land: `-sh`, `-bayern`, ...), ``name-kreis`` (the Kreis's name added),
   ``name-subdomain`` (the kind word as first label: `gemeinde.laboe.de`), ``ortsgemeinde``
-  (`og-`/`ortsgemeinde-` for the Gemeinden of a Verbandsgemeinde), ``name-idna`` (umlauts kept).
+  (`og-`/`ortsgemeinde-` for the Gemeinden of a Verbandsgemeinde), ``name-idna`` (umlauts kept),
+  ``name-platform`` (a Gemeinde's page on the municipal site platform `orts.app`). The rules that
+  add words to a name add them to its bare name too (`rosbach-hessen` for Rosbach v. d. Höhe).
 - ``name-plate``: a name several Gemeinden bear, told apart by its Kreis's licence plate
   code (`berg-aw`, `simmern-ww`, `holzheim-nu`); ``kreis-plate``: a Landkreis by its own code
   (`kreis-rz`, `lkwf`, `lra-sm`, `mkk`). The codes come with the seed list (`plate_codes`,
@@ -33,10 +43,13 @@ discovery`` reports how many known sites each one finds first and what it costs 
   (``listed``), and ``verband`` (the Verband's name with its kind's prefixes), ``erfuellende``
   (the name of the Gemeinde that runs it, Thüringen's erfüllende Gemeinde, with its kind's
   prefix: `bad-sulza`, `stadt-eisenberg`), ``verband-acronym`` (the initials
-  of a Verband of several words: `vgben` for Bad Ems-Nassau, `amt-sn`), ``verband-parts``
-  (each place of a merged Verband: `simmern` for Simmern-Rheinböllen), ``verband-seat`` (its
-  most populous member, which usually hosts it: `rockenhausen` for Nordpfälzer Land),
-  ``verband-vg`` (`linz-vg`), ``verband-idna``.
+  of a Verband of several words: `vgben` for Bad Ems-Nassau, `amt-sn`, `amt-ssl` for Sternberger
+  Seenlandschaft), ``verband-parts`` (each place of a merged Verband: `simmern` for
+  Simmern-Rheinböllen), ``verband-landscape`` (the landscape it is named by: `erbeskopf` for
+  Thalfang am Erbeskopf), ``verband-plate`` (a qualified Verband's name with its Kreis's code:
+  `selters-ww`), ``verband-seat`` (its most populous member, which usually hosts it:
+  `rockenhausen` for Nordpfälzer Land; and the runner-up), ``verband-vg`` (`linz-vg`),
+  ``verband-idna``.
 """
 
 from __future__ import annotations
@@ -73,6 +86,8 @@ LONG_QUALIFIER = re.compile(
 )
 # A name that is a landscape with its preposition: the site uses the landscape alone.
 LEADING_PREPOSITION = re.compile(r"^(am|an der|an den|an|im|in der|auf der)\s+", re.IGNORECASE)
+SPACED_ABBREVIATION = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
+BILINGUAL = re.compile(r"\s+/\s+")
 PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*")
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 PREFIXES_BY_LABEL = {
@@ -83,6 +98,10 @@ PREFIXES_BY_LABEL = {
     "Verwaltungsgemeinschaft": ("vgem", "vg", "verwaltungsgemeinschaft"),
     "Verwaltungsverband": ("gvv",),
     "Kirchspielslandgemeinde": ("amt",),
+}
+# Sachsen-Anhalt's Verbandsgemeinden write themselves "vgem" (`vgem-finne`, `vgem-wethautal`).
+PREFIXES_BY_STATE_LABEL = {
+    ("15", "Verbandsgemeinde"): ("vgem", "vg", "verbandsgemeinde", "vgv", "verbgem")
 }
 PREFIXES_BY_KIND = {
     taxonomy.GEMEINDE: ("gemeinde",),
@@ -116,7 +135,7 @@ SUFFIXES = ("online",)
 # use the first few (as written, hyphenated or run together, without the qualifier).
 VERBAND_SPELLINGS = 4
 # The most a unit gets, most likely first; the tail of a long list finds next to nothing.
-MAX_CANDIDATES = 120
+MAX_CANDIDATES = 140
 # How a name is told from its namesakes in the same Land: the Regierungsbezirk (the AGS's third
 # digit) as Bavarian and Baden-Württemberg sites write it ("alfeld-mfr", "biberach-baden").
 DISTRICT_SUFFIXES = {
@@ -161,7 +180,7 @@ class Body:
     verband_label: str = ""
     verband_url: str = ""  # the site its Verband, or its erfüllende Gemeinde, has in the list
     kreis_name: str = ""
-    verband_seat: str = ""  # the name of the Verband's most populous member
+    verband_seats: tuple[str, ...] = ()  # its Verband's two most populous members, largest first
     regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
     erfuellende_name: str = ""  # the Gemeinde that runs it (Thüringen's erfüllende Gemeinde)
     erfuellende_kind: str = ""
@@ -213,6 +232,7 @@ class _Names:
     slugs: list[str]
     verband_slugs: list[str]
     verband_prefixes: tuple[str, ...]
+    bare: list[str]
 
     @classmethod
     def of(cls, body: Body) -> _Names:
@@ -220,15 +240,24 @@ class _Names:
         return cls(
             ("de", *REGIONAL_TLDS.get(body.state_code, ())),
             (*PREFIXES_BY_KIND.get(body.kind, ()), *PREFIXES_BY_LABEL.get(body.kind_label, ())),
-            name_slugs(body.name),
+            name_slugs(body.name) + _kind_word_named(body),
             name_slugs(body.verband_name)[:VERBAND_SPELLINGS] if body.verband_name else [],
-            PREFIXES_BY_LABEL.get(body.verband_label, ()),
+            verband_prefixes(body.state_code, body.verband_label),
+            [bare_name(body.name)] if bare_name(body.name) else [],
         )
 
     @property
     def first(self) -> list[str]:
-        """The name as written, hyphenated: what the other rules add their words to."""
-        return self.slugs[:1]
+        """The name as written, hyphenated, and its bare name: what other rules add words to."""
+        return list(dict.fromkeys(self.slugs[:1] + self.bare))
+
+
+def _kind_word_named(body: Body) -> list[str]:
+    """A Gemeinde named "Amt Neuhaus" or "Amt Creuzburg, Stadt" bears a kind word in its name."""
+    named = body.name.split(",", 1)[0].strip()
+    if body.kind not in taxonomy.MUNICIPAL or not KIND_WORDS.match(named):
+        return []
+    return ["-".join(fold_words(named).split())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +304,37 @@ def _verband_parts(body: Body, names: _Names) -> list[str]:
     return _hosts(name_parts(body.verband_name), names.verband_prefixes[:1], DE)
 
 
+def _verband_landscape(body: Body, names: _Names) -> list[str]:
+    return _hosts(landscape_of(body.verband_name), names.verband_prefixes[:1], DE)
+
+
+def _verband_plate(body: Body, names: _Names) -> list[str]:
+    # A Verband's name with a qualifier has namesakes; its site tells them apart as its
+    # Gemeinden's do, by the Kreis's code ("Selters (Westerwald)" -> selters-ww).
+    bare = bare_name(body.verband_name) if landscape_of(body.verband_name) else ""
+    return _hosts([f"{bare}-{code}" for code in plate_labels(body.plates)] if bare else [], (), DE)
+
+
+def _qualifier_initials(body: Body, names: _Names) -> list[str]:
+    bare, initials = bare_name(body.name), qualifier_initials(body.name)
+    labels = [f"{bare}-{initials}", f"{bare}{initials}"] if bare and initials else []
+    return _hosts(labels, (), DE)
+
+
 def _other_tlds(body: Body, names: _Names) -> list[str]:
     return _hosts(names.first, (), OTHER_TLDS)
+
+
+def _titled(body: Body, names: _Names) -> list[str]:
+    return _hosts(
+        [f"{title}-{slug}" for title in titles(body.name) for slug in names.first], (), DE
+    )
+
+
+def _landgemeinde(body: Body, names: _Names) -> list[str]:
+    if (body.state_code, body.kind) not in LANDGEMEINDE_KINDS:
+        return []
+    return _hosts([f"lg-{slug}" for slug in names.first], (), DE)
 
 
 def _suffixed(body: Body, names: _Names) -> list[str]:
@@ -285,8 +343,11 @@ def _suffixed(body: Body, names: _Names) -> list[str]:
 
 
 def _verband_seat(body: Body, names: _Names) -> list[str]:
-    seat = name_slugs(body.verband_seat)[:1] if body.verband_seat else []
-    return _hosts(seat + _prefixed_labels(seat, (*names.verband_prefixes[:1], "stadt"), 0), (), DE)
+    first, *others = [name_slugs(seat)[:1] for seat in body.verband_seats] or [[]]
+    prefixed = _prefixed_labels(first, (*names.verband_prefixes[:1], "stadt"), 0)
+    # The runner-up, plainly named: a merged Verband often sits in the smaller of its two towns
+    # (Nahe-Glan in Meisenheim, Gerolstein's former Verband in Hillesheim).
+    return _hosts(first + prefixed + [slug for other in others for slug in other], (), DE)
 
 
 def _with_kreis(body: Body, names: _Names) -> list[str]:
@@ -315,6 +376,12 @@ def _kind_subdomain(body: Body, names: _Names) -> list[str]:
     return [f"{prefix}.{slug}.de" for prefix in names.prefixes for slug in names.first]
 
 
+def _on_platform(body: Body, names: _Names) -> list[str]:
+    if body.kind != taxonomy.GEMEINDE:
+        return []
+    return [f"{slug}.{platform}" for platform in PLATFORMS for slug in names.first]
+
+
 def _ortsgemeinde(body: Body, names: _Names) -> list[str]:
     if body.verband_label != "Verbandsgemeinde" or body.kind != taxonomy.GEMEINDE:
         return []
@@ -340,25 +407,40 @@ RULES: tuple[Rule, ...] = (
     Rule("name", "self", _named),
     Rule("verband", "verband", _verband),
     Rule("erfuellende", "verband", _erfuellende),
+    Rule("name-title", "self", _titled),
+    Rule("name-qualifier-initials", "self", _qualifier_initials),
+    Rule("landgemeinde", "self", _landgemeinde),
     Rule("name-district", "self", _with_district),
-    Rule("name-region", "self", _with_region),
     Rule("verband-acronym", "verband", _verband_acronym),
-    Rule("verband-parts", "verband", _verband_parts),
-    Rule("name-other-tld", "self", _other_tlds),
-    Rule("name-suffix", "self", _suffixed),
-    Rule("verband-seat", "verband", _verband_seat),
-    Rule("name-kreis", "self", _with_kreis),
-    Rule("name-plate", "self", _with_plate),
-    Rule("kreis-plate", "self", _kreis_plate),
-    Rule("name-subdomain", "self", _kind_subdomain),
-    Rule("ortsgemeinde", "self", _ortsgemeinde),
-    Rule("verband-vg", "verband", _verband_vg),
     Rule("name-idna", "self", _idna_named),
+    Rule("name-region", "self", _with_region),
+    Rule("verband-landscape", "verband", _verband_landscape),
+    Rule("verband-plate", "verband", _verband_plate),
+    Rule("kreis-plate", "self", _kreis_plate),
     Rule("verband-idna", "verband", _verband_idna),
+    Rule("name-plate", "self", _with_plate),
+    Rule("ortsgemeinde", "self", _ortsgemeinde),
+    Rule("verband-parts", "verband", _verband_parts),
+    Rule("verband-seat", "verband", _verband_seat),
+    Rule("name-other-tld", "self", _other_tlds),
+    Rule("name-subdomain", "self", _kind_subdomain),
+    Rule("name-kreis", "self", _with_kreis),
+    Rule("name-suffix", "self", _suffixed),
+    Rule("verband-vg", "verband", _verband_vg),
+    Rule("name-platform", "self", _on_platform),
 )
+PLATFORMS = ("orts.app",)
+# Thüringen's Landgemeinden (some of them towns) write themselves "lg" (`lg-suedeichsfeld`);
+# Destatis does not tell them from other Gemeinden.
+LANDGEMEINDE_KINDS = {("16", taxonomy.GEMEINDE), ("16", taxonomy.STADT)}
 ORTSGEMEINDE_PREFIXES = ("ortsgemeinde", "og")
 # How Landkreise write their licence plate code as a site name, most used first.
 KREIS_PLATE_FORMS = ("kreis-{}", "lk{}", "lk-{}", "{}", "lra{}", "lra-{}", "kreis{}")
+
+
+def verband_prefixes(state_code: str, label: str) -> tuple[str, ...]:
+    """The prefixes a Verband of this kind writes before its name, in its Land."""
+    return PREFIXES_BY_STATE_LABEL.get((state_code, label), PREFIXES_BY_LABEL.get(label, ()))
 
 
 def plate_labels(codes: Iterable[str]) -> list[str]:
@@ -369,13 +451,19 @@ def plate_labels(codes: Iterable[str]) -> list[str]:
 
 # Words an acronym leaves out ("Gransee und Gemeinden" is not "gug").
 SMALL_WORDS = frozenset({"und", "am", "an", "der", "die", "das", "den", "im", "in", "auf", "bei"})
+# A word an acronym reads as two ("Seenlandschaft": s, l).
+COMPOUND = re.compile(r"^(\w{3,}?)(landschaft|land)$")
 
 
 def acronyms(name: str) -> list[str]:
     """The initials of a name of two or more words ("Bad Ems-Nassau" -> ``ben``)."""
     spelled = " ".join(_spellings(name)[:1])
     words = [word for word in fold_words(spelled).split() if word not in SMALL_WORDS]
-    return ["".join(word[0] for word in words)] if len(words) >= 2 else []
+    # "Seenlandschaft" counts as two words ("Sternberger Seenlandschaft" -> ``ssl``).
+    if len(words) < 2:
+        return []
+    split = [part for word in words for part in COMPOUND.sub(r"\1 \2", word).split()]
+    return list(dict.fromkeys("".join(word[0] for word in each) for each in (words, split)))
 
 
 def name_parts(name: str) -> list[str]:
@@ -385,15 +473,56 @@ def name_parts(name: str) -> list[str]:
     return [part for part in parts if len(part) >= 4] if len(parts) >= 2 else []
 
 
+def landscape_of(name: str) -> list[str]:
+    """The river or landscape a name is qualified by ("Thalfang am Erbeskopf" -> ``erbeskopf``,
+    "Hamm (Sieg)" -> ``sieg``); not a neighbour ("Bergen b.Kirn")."""
+    base = KIND_SUFFIX.sub("", base_name(name))
+    found = [m.group(1) for m in PARENTHESIS.finditer(base)]
+    found += [
+        m.group(2)
+        for m in (QUALIFIER.search(base), LONG_QUALIFIER.search(base))
+        if m and m.group(1).casefold() in LANDSCAPE_WORDS
+    ]
+    return list(dict.fromkeys(slug for f in found if (slug := "-".join(fold_words(f).split()))))
+
+
+# What follows the comma in Destatis' names and is a kind, not a title ("Abenberg, St").
+KIND_ABBREVIATIONS = frozenset({"stadt", "m", "st", "gkst"})
+
+
+def titles(name: str) -> list[str]:
+    """The titles Destatis gives after the name ("Lüneburg, Hansestadt" -> ``hansestadt``;
+    "Rathen, Kurort" -> ``kurort``), without the kind words ("Kurort, Stadt" -> ``kurort``)."""
+    found = ["-".join(fold_words(part).split()) for part in name.split(",")[1:]]
+    return [title for title in found if title and title not in KIND_ABBREVIATIONS]
+
+
+def qualifier_initials(name: str) -> str:
+    """The initials of a name's qualifier with its preposition ("Hagen am Teutoburger Wald" ->
+    ``atw``, "Sulzdorf a.d.Lederhecke" -> ``adl``)."""
+    base = base_name(name)
+    spelled_out, short = LONG_QUALIFIER.search(base), QUALIFIER.search(base)
+    if spelled_out:
+        words = f"{spelled_out.group(1)} {spelled_out.group(2)}"
+    elif short:
+        words = f"{QUALIFIERS[short.group(1)][0].replace('-', ' ')} {short.group(2)}"
+    else:
+        return ""
+    initials = "".join(word[0] for word in fold_words(words).split())
+    return initials if len(initials) >= 2 else ""
+
+
 def _prefixed(slugs: list[str], prefixes: tuple[str, ...], tlds: tuple[str, ...]) -> list[str]:
     """Every prefix joined by a hyphen; the first also run together with the name as written."""
     return _hosts(_prefixed_labels(slugs, prefixes, 2), (), tlds)
 
 
 def _prefixed_labels(slugs: list[str], prefixes: tuple[str, ...], joined: int) -> list[str]:
-    """``prefix-slug`` for each; ``prefixslug`` for the first prefix and ``joined`` slugs."""
+    """``prefix-slug`` for each; ``prefixslug`` for the first prefix and the abbreviations
+    (`sgwerlte`, `vgstraussfurt`), for ``joined`` slugs."""
     labels = [f"{prefix}-{slug}" for prefix in prefixes for slug in slugs]
-    return labels + [f"{prefix}{slug}" for prefix in prefixes[:1] for slug in slugs[:joined]]
+    joint = [prefix for i, prefix in enumerate(prefixes) if i == 0 or len(prefix) <= 3]
+    return labels + [f"{prefix}{slug}" for prefix in joint for slug in slugs[:joined]]
 
 
 def _hosts(slugs: list[str], prefixes: Iterable[str], tlds: Iterable[str]) -> list[str]:
@@ -415,12 +544,16 @@ def name_slugs(name: str) -> list[str]:
         words = re.findall(r"[a-z0-9]+", spelled)
         if words:
             variants += ["-".join(words), "".join(words)]
+        parts = [re.findall(r"[a-z0-9]+", part) for part in spelled.split("-")]
+        if len(parts) > 1 and any(len(part) > 1 for part in parts):
+            # "Horn-Bad Meinberg" -> horn-badmeinberg: the places hyphenated, each run together
+            variants.append("-".join("".join(part) for part in parts if part))
     return [label for label in dict.fromkeys(variants) if 0 < len(label) <= 63]
 
 
 def _idna(name: str) -> list[str]:
     """The name with its umlauts kept, as internationalised domain labels (xn--...)."""
-    base = KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip().casefold()
+    base = base_name(name).casefold()
     if base.isascii():
         return []
     words = re.findall(r"\w+", PARENTHESIS.sub(" ", base))
@@ -439,6 +572,13 @@ def name_forms(name: str) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
+def base_name(name: str) -> str:
+    """The name before its first comma, without its kind's words, and with Destatis'
+    abbreviations written closed ("Rosbach v. d. Höhe" -> "Rosbach v.d. Höhe")."""
+    base = KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip()
+    return SPACED_ABBREVIATION.sub(r"\1.", base)
+
+
 def fold_words(text: str) -> str:
     """Text folded as names are: ASCII, lower case, words separated by one space."""
     return " ".join(re.findall(r"[a-z0-9]+", _ascii(text)))
@@ -446,8 +586,10 @@ def fold_words(text: str) -> str:
 
 def _spellings(name: str) -> list[str]:
     """The name as written, with and without its qualifier, "Bad" and "Sankt" forms."""
-    base = KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip()
+    base = base_name(name)
     base = KIND_SUFFIX.sub("", base)
+    # "Rietschen / Rěčicy": the German name; sites are not named by the Sorbian one.
+    base = BILINGUAL.split(base, 1)[0].strip()
     forms = [base]
     if LEADING_PREPOSITION.match(base):  # "An der Finne" -> "Finne", "Am Brahmetal" -> "Brahmetal"
         forms.append(LEADING_PREPOSITION.sub("", base))
@@ -501,13 +643,20 @@ class Neighbourhood:
     """What a list says around each unit: every Verband's seat, every Kreis's regions, and the
     names more than one Gemeinde bears."""
 
-    seats: dict[str, str]
+    seats: dict[str, tuple[str, ...]]
     regions: dict[str, tuple[str, ...]]
     namesakes: frozenset[str] = frozenset()
+    landscapes: frozenset[str] = frozenset()  # every river and landscape the list's names carry
 
     def is_namesake(self, name: str) -> bool:
         """Whether another Gemeinde of the list bears ``name`` (its bare name)."""
         return bare_name(name) in self.namesakes
+
+    def regions_of(self, kreis_id: str, verband_name: str = "") -> tuple[str, ...]:
+        """The landscapes around a unit: its Kreis's, and those its Verband's name ends a word
+        with ("Vordereifel" -> ``eifel``)."""
+        named = named_landscapes(verband_name, self.landscapes) if verband_name else []
+        return tuple(dict.fromkeys((*self.regions.get(kreis_id, ()), *named)))
 
     @classmethod
     def of(cls, members: Iterable[Member], kreis_names: dict[str, str]) -> Neighbourhood:
@@ -515,7 +664,9 @@ class Neighbourhood:
         by_verband: dict[str, list[Member]] = {}
         by_kreis: dict[str, list[str]] = {kreis: [name] for kreis, name in kreis_names.items()}
         borne: Counter[str] = Counter()  # how many Gemeinden bear each name
+        known: set[str] = set()
         for member in members:
+            known.update(region for region in regions([member.name], top=9) if len(region) >= 4)
             if member.kind in taxonomy.MUNICIPAL:
                 borne[bare_name(member.name)] += 1
             if member.verband_id:
@@ -523,21 +674,28 @@ class Neighbourhood:
             if member.kreis_id:
                 by_kreis.setdefault(member.kreis_id, []).append(member.name)
         return cls(
-            {verband: seat(group) for verband, group in by_verband.items()},
+            {verband: seats(group) for verband, group in by_verband.items()},
             {
                 kreis: tuple(
-                    dict.fromkeys((*regions(names), *landscapes(kreis_names.get(kreis, ""))))
+                    dict.fromkeys(
+                        (
+                            *regions(names),
+                            *landscapes(kreis_names.get(kreis, "")),
+                            *named_landscapes(kreis_names.get(kreis, ""), frozenset(known)),
+                        )
+                    )
                 )
                 for kreis, names in by_kreis.items()
             },
             frozenset(name for name, count in borne.items() if name and count > 1),
+            frozenset(known),
         )
 
 
 def bare_name(name: str) -> str:
     """A name without what tells it from its namesakes: "Berg (Pfalz)", "Berg b.Neumarkt
     i.d.OPf." and "Berg, Markt" are all ``berg``."""
-    base = PARENTHESIS.sub(" ", KIND_WORDS.sub("", name.split(",", 1)[0].strip()))
+    base = PARENTHESIS.sub(" ", base_name(name))
     for qualifier in (QUALIFIER, LONG_QUALIFIER):
         found = qualifier.search(base)
         base = base[: found.start()] if found else base
@@ -550,16 +708,7 @@ LANDSCAPE_WORDS = frozenset({"a.", "a.d.", "i.", "am", "an", "an der", "im", "in
 
 def regions(names: Iterable[str], top: int = 3) -> tuple[str, ...]:
     """The landscape qualifiers most carried by ``names`` ("Hamm (Sieg)", "Selb a.d.Eger")."""
-    counted: Counter[str] = Counter()
-    for name in names:
-        base = KIND_SUFFIX.sub("", KIND_WORDS.sub("", name.split(",", 1)[0].strip()).strip())
-        found = [m.group(1) for m in PARENTHESIS.finditer(base)]
-        found += [
-            m.group(2)
-            for m in (QUALIFIER.search(base), LONG_QUALIFIER.search(base))
-            if m and m.group(1).casefold() in LANDSCAPE_WORDS
-        ]
-        counted.update({"-".join(fold_words(f).split()) for f in found} - {""})
+    counted = Counter(region for name in names for region in landscape_of(name))
     return tuple(region for region, _ in counted.most_common(top))
 
 
@@ -573,7 +722,15 @@ def landscapes(kreis_name: str) -> list[str]:
     return [f"{stem[:-1]}e" if stem.endswith("gs") else stem for stem in stems]
 
 
-def seat(members: Iterable[Member]) -> str:
-    """The most populous of a Verband's members: where it usually sits and what names its site."""
+def named_landscapes(name: str, known: frozenset[str]) -> list[str]:
+    """The landscapes of ``known`` that end a word of ``name`` ("Vulkaneifel" -> ``eifel``,
+    "Unterallgäu" -> ``allgaeu``)."""
+    words = fold_words(base_name(name)).split()
+    return [land for land in sorted(known) if any(word.endswith(land) for word in words)]
+
+
+def seats(members: Iterable[Member], top: int = 2) -> tuple[str, ...]:
+    """The most populous of a Verband's members, largest first: where it usually sits and what
+    names its site."""
     ranked = sorted(members, key=lambda member: member.population or 0, reverse=True)
-    return ranked[0].name if ranked else ""
+    return tuple(member.name for member in ranked[:top])

@@ -13,12 +13,16 @@ from crawler.seeds.candidates import (
     acronyms,
     bare_name,
     candidates,
+    landscape_of,
     landscapes,
     name_parts,
     name_slugs,
+    named_landscapes,
     plate_labels,
+    qualifier_initials,
     regions,
-    seat,
+    seats,
+    titles,
 )
 
 
@@ -93,15 +97,26 @@ def test_a_verband_of_one_place_is_not_split() -> None:
 
 def test_a_verband_named_after_its_landscape_is_tried_by_its_seat() -> None:
     body = ortsgemeinde("Dörrmoschel", "Nordpfälzer Land")
-    with_seat = replace(body, verband_seat="Rockenhausen, Stadt")
+    with_seat = replace(body, verband_seats=("Rockenhausen, Stadt",))
     assert {"www.rockenhausen.de", "vg-rockenhausen.de"} <= hosts(with_seat, of="verband")
     assert "rockenhausen.de" not in hosts(body)
 
 
-def test_the_seat_is_the_most_populous_member() -> None:
+def test_the_seats_are_the_two_most_populous_members() -> None:
     members = [Member("Dörrmoschel", 180), Member("Rockenhausen, Stadt", 5400), Member("Imsweiler")]
-    assert seat(members) == "Rockenhausen, Stadt"
-    assert seat([]) == ""
+    assert seats(members) == ("Rockenhausen, Stadt", "Dörrmoschel")
+    assert seats([]) == ()
+
+
+def test_a_merged_verband_is_also_tried_by_its_second_town() -> None:
+    # Nahe-Glan sits in Meisenheim, the smaller of its two towns (meisenheim.de).
+    becherbach = replace(
+        ortsgemeinde("Becherbach", "Nahe-Glan"),
+        verband_seats=("Bad Sobernheim, Stadt", "Meisenheim, Stadt"),
+    )
+    made = hosts(becherbach, of="verband")
+    assert {"meisenheim.de", "www.meisenheim.de", "bad-sobernheim.de"} <= made
+    assert "vg-meisenheim.de" not in made  # the runner-up is tried by its plain name only
 
 
 def test_net_is_tried_for_the_name_as_written() -> None:
@@ -270,3 +285,118 @@ def test_discovery_reads_the_kreis_licence_plate_codes_from_the_list(tmp_path: P
     assert not any(host.endswith("-aw.de") for host in made["07334003"])  # not in Ahrweiler
     assert bare_name("Berg b.Neumarkt i.d.OPf.") == bare_name("Berg, Markt") == "berg"
     assert bare_name("Neustadt an der Weinstraße, Stadt") == "neustadt"
+
+
+def test_abbreviated_prefixes_are_also_run_together() -> None:
+    # Samtgemeinde Werlte: sgwerlte.de; Verwaltungsgemeinschaft Straußfurt: vgstraussfurt.de
+    lahn = ortsgemeinde("Lahn", "Werlte", label="Samtgemeinde")
+    assert {"sgwerlte.de", "samtgemeindewerlte.de"} <= hosts(lahn, of="verband")
+    made = hosts(ortsgemeinde("Haßleben", "Straußfurt", label="Verwaltungsgemeinschaft"))
+    assert {"vgstraussfurt.de", "vgemstraussfurt.de"} <= made
+    assert "verwaltungsgemeinschaftstraussfurt.de" not in made  # a word is hyphenated only
+
+
+def test_a_verbandsgemeinde_of_sachsen_anhalt_is_tried_as_vgem() -> None:
+    meineweh = Body("15084330", "Meineweh", "gemeinde", "", "15", "Wethautal", "Verbandsgemeinde")
+    assert {"vgem-wethautal.de", "vgemwethautal.de"} <= hosts(meineweh, of="verband")
+    finne = replace(meineweh, verband_name="An der Finne")
+    assert "vgem-finne.de" in hosts(finne, of="verband")
+    # Rheinland-Pfalz's Verbandsgemeinden write "vg"
+    assert not any("vgem" in host for host in hosts(ortsgemeinde("Rodder", "Adenau")))
+
+
+def test_a_verband_is_tried_by_the_landscape_it_is_named_by() -> None:
+    made = hosts(ortsgemeinde("Burtscheid", "Thalfang am Erbeskopf"), of="verband")
+    assert {"erbeskopf.de", "vg-erbeskopf.de"} <= made
+    assert landscape_of("Zell (Mosel)") == ["mosel"]
+    assert landscape_of("Kirn b.Meisenheim") == []  # "bei" names a neighbour, not a landscape
+    assert landscape_of("Kusel-Altenglan") == []
+
+
+def test_a_qualified_verband_is_told_apart_by_its_kreis_licence_plate_code() -> None:
+    goddert = replace(ortsgemeinde("Goddert", "Selters (Westerwald)"), plates=("WW",))
+    assert {"selters-ww.de", "www.selters-ww.de"} <= hosts(goddert, of="verband")
+    maehren = replace(ortsgemeinde("Mähren", "Wallmerod"), plates=("WW",))
+    assert "wallmerod-ww.de" not in hosts(maehren)  # a name with no qualifier has no namesake
+
+
+def test_a_joined_name_is_tried_with_each_place_run_together() -> None:
+    assert "horn-badmeinberg" in name_slugs("Horn-Bad Meinberg, Stadt")
+    assert "dorfmecklenburg-badkleinen" in name_slugs("Dorf Mecklenburg-Bad Kleinen")
+    assert name_slugs("Bad Tölz, St") == ["bad-toelz", "badtoelz", "toelz"]
+
+
+def test_a_seenlandschaft_gives_its_initials_as_two_words() -> None:
+    made = hosts(ortsgemeinde("Dabel", "Sternberger Seenlandschaft", label="Amt"), of="verband")
+    assert {"amt-ssl.de", "amtssl.de", "amt-ss.de"} <= made
+    assert acronyms("Seenlandschaft Waren") == ["sw", "slw"]
+    assert acronyms("Schradenland") == []  # one word is no acronym, even a compound
+
+
+def test_destatis_title_is_tried_as_a_prefix() -> None:
+    uelzen = Body("03360025", "Uelzen, Hansestadt", "stadt", "Stadt", "03")
+    assert "hansestadt-uelzen.de" in hosts(uelzen)
+    assert titles("Rathen, Kurort") == titles("Jonsdorf, Kurort, Stadt") == ["kurort"]
+    assert titles("Abenberg, St") == titles("Freising, GKSt") == titles("Aach, Stadt") == []
+    assert not any(h.startswith("st-") for h in hosts(Body("09576111", "Abenberg, St", "stadt")))
+
+
+def test_a_bilingual_name_is_tried_by_its_german_name() -> None:
+    rietschen = Body("14626390", "Rietschen / Rěčicy", "gemeinde", "", "14")
+    made = hosts(rietschen)
+    assert {"rietschen.de", "rietschen-online.de"} <= made
+    assert not any("recicy" in host for host in made)
+
+
+def test_words_are_added_to_the_bare_name_too() -> None:
+    rosbach = Body("06440023", "Rosbach v. d. Höhe, Stadt", "stadt", "Stadt", "06")
+    assert {"rosbach-hessen.de", "rosbach-v-d-hoehe-hessen.de"} <= hosts(rosbach)
+    assert bare_name("Bad Homburg v. d. Höhe, Stadt") == "bad-homburg"
+
+
+def test_a_qualifier_is_tried_by_its_initials() -> None:
+    assert "hagen-atw.de" in hosts(Body("03459016", "Hagen am Teutoburger Wald", "gemeinde"))
+    assert qualifier_initials("Sulzdorf a.d.Lederhecke") == "adl"
+    assert qualifier_initials("Zell unter Aichelberg") == "ua"
+    assert "zellua.de" in hosts(Body("08117049", "Zell unter Aichelberg", "gemeinde"))
+    assert qualifier_initials("Kusel, Stadt") == qualifier_initials("Bad Tölz") == ""
+
+
+def test_a_gemeinde_is_tried_on_the_orts_app_platform() -> None:
+    made = hosts(Body("07339062", "Undenheim", "gemeinde", "", "07"))
+    assert "undenheim.orts.app" in made
+    assert "www.undenheim.orts.app" not in made
+    assert not any(h.endswith("orts.app") for h in hosts(Body("07339001", "Alzey, Stadt", "stadt")))
+
+
+def test_a_gemeinde_of_thueringen_is_tried_as_a_landgemeinde() -> None:
+    assert "lg-suedeichsfeld.de" in hosts(Body("16061115", "Südeichsfeld", "gemeinde", "", "16"))
+    assert "lg-buttstaedt.de" in hosts(Body("16071103", "Buttstädt, Stadt", "stadt", "", "16"))
+    assert not any(
+        h.startswith("lg-") for h in hosts(Body("15084330", "Meineweh", "gemeinde", "", "15"))
+    )
+
+
+def test_a_gemeinde_whose_name_holds_a_kind_word_is_tried_by_its_whole_name() -> None:
+    made = hosts(Body("03355049", "Amt Neuhaus", "gemeinde", "", "03"))
+    assert {"amt-neuhaus.de", "www.amt-neuhaus.de", "neuhaus.de"} <= made
+    amt = hosts(Body("010575788", "Amt Probstei", "verband", "Amt", "01"))
+    assert "amt-amt-probstei.de" not in amt
+
+
+def test_a_landscape_ending_a_word_of_the_verbands_or_kreis_name_qualifies_a_name() -> None:
+    known = frozenset({"eifel", "allgaeu", "mosel"})
+    assert named_landscapes("Vordereifel", known) == ["eifel"]
+    assert named_landscapes("Unterallgäu", known) == ["allgaeu"]
+    assert named_landscapes("Eifelland", known) == []  # the landscape must end the word
+    around = Neighbourhood.of(
+        [Member("Zell (Mosel)", kreis_id="07135"), Member("Boos", kreis_id="07137")],
+        {"07137": "Mayen-Koblenz"},
+    )
+    assert around.landscapes == {"mosel"}
+    boos = Body("07137012", "Boos", "gemeinde", regions=around.regions_of("07137", "Vordereifel"))
+    assert boos.regions == ()  # "eifel" is no qualifier in this list: nothing to read it from
+    around = replace(around, landscapes=known)
+    made = hosts(replace(boos, regions=around.regions_of("07137", "Vordereifel")))
+    assert "boos-eifel.de" in made
+    assert not any(host.endswith("-mosel.de") for host in made)
