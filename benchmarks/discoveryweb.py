@@ -99,7 +99,7 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
         verband.kind_label if verband else "",
         administering.url if administering else "",
         kreis.name if kreis else "",
-        around.seats.get(unit.verband_id, ()),
+        around.seats_of(verband.id, unit.kreis_id, verband.name) if verband else (),
         around.regions_of(unit.kreis_id, verband.name if verband else ""),
         runner.name if runner else "",
         runner.kind if runner else "",

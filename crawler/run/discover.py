@@ -116,7 +116,7 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         verband.attributes.get("kind_label", "") if verband else "",
         administering.url if administering else "",
         kreis.name if kreis else "",
-        around.seats.get(verband.id, ()) if verband else (),
+        around.seats_of(verband.id, kreis.id if kreis else "", verband.name) if verband else (),
         around.regions_of(kreis.id if kreis else "", verband.name if verband else ""),
         runner.name if runner else "",
         (runner.kind or "") if runner else "",

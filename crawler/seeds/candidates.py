@@ -48,7 +48,8 @@ discovery`` reports how many known sites each one finds first and what it costs 
   Simmern-Rheinböllen), ``verband-landscape`` (the landscape it is named by: `erbeskopf` for
   Thalfang am Erbeskopf), ``verband-plate`` (a qualified Verband's name with its Kreis's code:
   `selters-ww`), ``verband-seat`` (its most populous member, which usually hosts it:
-  `rockenhausen` for Nordpfälzer Land; and the runner-up), ``verband-vg`` (`linz-vg`),
+  `rockenhausen` for Nordpfälzer Land; the runner-up; a town of the Kreis outside it that its
+  name begins with: `wilster` for Amt Wilstermarsch), ``verband-vg`` (`linz-vg`),
   ``verband-idna``.
 """
 
@@ -58,7 +59,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.seeds import taxonomy
 
@@ -180,7 +181,9 @@ class Body:
     verband_label: str = ""
     verband_url: str = ""  # the site its Verband, or its erfüllende Gemeinde, has in the list
     kreis_name: str = ""
-    verband_seats: tuple[str, ...] = ()  # its Verband's two most populous members, largest first
+    verband_seats: tuple[
+        str, ...
+    ] = ()  # its Verband's largest members, and the town it is named after
     regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
     erfuellende_name: str = ""  # the Gemeinde that runs it (Thüringen's erfüllende Gemeinde)
     erfuellende_kind: str = ""
@@ -647,10 +650,22 @@ class Neighbourhood:
     regions: dict[str, tuple[str, ...]]
     namesakes: frozenset[str] = frozenset()
     landscapes: frozenset[str] = frozenset()  # every river and landscape the list's names carry
+    towns: dict[str, frozenset[str]] = field(default_factory=dict)  # Kreis id -> bare names
 
     def is_namesake(self, name: str) -> bool:
         """Whether another Gemeinde of the list bears ``name`` (its bare name)."""
         return bare_name(name) in self.namesakes
+
+    def seats_of(self, verband_id: str, kreis_id: str, verband_name: str) -> tuple[str, ...]:
+        """Its Verband's seats, and a town of its Kreis, not a member, that begins the Verband's
+        name: Amt Wilstermarsch is run from Wilster."""
+        named = "".join(bare_name(verband_name).split("-"))
+        towns = [
+            town
+            for town in sorted(self.towns.get(kreis_id, ()))
+            if len(town) >= 5 and named.startswith(town) and named != town
+        ]
+        return tuple(dict.fromkeys((*self.seats.get(verband_id, ()), *towns)))
 
     def regions_of(self, kreis_id: str, verband_name: str = "") -> tuple[str, ...]:
         """The landscapes around a unit: its Kreis's, and those its Verband's name ends a word
@@ -665,10 +680,13 @@ class Neighbourhood:
         by_kreis: dict[str, list[str]] = {kreis: [name] for kreis, name in kreis_names.items()}
         borne: Counter[str] = Counter()  # how many Gemeinden bear each name
         known: set[str] = set()
+        towns: dict[str, set[str]] = {}
         for member in members:
             known.update(region for region in regions([member.name], top=9) if len(region) >= 4)
             if member.kind in taxonomy.MUNICIPAL:
                 borne[bare_name(member.name)] += 1
+                town = "".join(bare_name(member.name).split("-"))
+                towns.setdefault(member.kreis_id, set()).add(town)
             if member.verband_id:
                 by_verband.setdefault(member.verband_id, []).append(member)
             if member.kreis_id:
@@ -689,6 +707,7 @@ class Neighbourhood:
             },
             frozenset(name for name, count in borne.items() if name and count > 1),
             frozenset(known),
+            {kreis: frozenset(names) for kreis, names in towns.items()},
         )
 
 

@@ -400,3 +400,24 @@ def test_a_landscape_ending_a_word_of_the_verbands_or_kreis_name_qualifies_a_nam
     made = hosts(replace(boos, regions=around.regions_of("07137", "Vordereifel")))
     assert "boos-eifel.de" in made
     assert not any(host.endswith("-mosel.de") for host in made)
+
+
+def test_a_verband_named_after_a_town_outside_it_is_tried_by_that_town() -> None:
+    around = Neighbourhood.of(
+        [
+            Member("Wilster, Stadt", 4400, "01061", "", "stadt"),
+            Member("Nortorf", 600, "01061", "010615", "gemeinde"),
+            Member("Kellinghusen, Stadt", 8000, "01061", "010616", "stadt"),
+            Member("Hude (Oldb)", 16000, "03458", "", "gemeinde"),
+        ],
+        {},
+    )
+    assert around.seats_of("010615", "01061", "Wilstermarsch") == ("Nortorf", "wilster")
+    nortorf = replace(
+        ortsgemeinde("Nortorf", "Wilstermarsch", label="Amt"),
+        verband_seats=around.seats_of("010615", "01061", "Wilstermarsch"),
+    )
+    assert "wilster.de" in hosts(nortorf, of="verband")
+    assert around.seats_of("010616", "01061", "Kellinghusen") == ("Kellinghusen, Stadt",)
+    assert "wilster" not in around.seats_of("010615", "03458", "Wilstermarsch")  # not its Kreis
+    assert around.seats_of("034585", "03458", "Huder Land") == ()  # too short to tell
