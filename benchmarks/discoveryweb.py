@@ -40,7 +40,7 @@ from crawler.seeds.candidates import (
     bare_name,
     candidates,
     hosts_by_rule,
-    regions,
+    landscape_of,
 )
 from crawler.seeds.sources import Source
 from crawler.seeds.units import COLUMNS, Unit, row_of
@@ -172,7 +172,7 @@ def _domain(host: str) -> str:
 class Recall:
     """Candidate recall over the units whose website is known, per list and per naming rule."""
 
-    landscapes: frozenset[str] = frozenset()  # every river and landscape Destatis' names carry
+    landscapes: frozenset[str] = frozenset()  # the rivers and landscapes Destatis' names carry
     misses: list[Miss] = field(default_factory=list)
     units: int = 0
     host_hits: int = 0
@@ -275,7 +275,8 @@ def recall(shared: Path, plates: Path | None = None) -> Recall:
     """Candidate recall against every unit of the shared lists whose website is known."""
     units = gazetteer(shared, plates)
     around = neighbourhood(units)
-    scored = Recall(frozenset(r for unit in units.values() for r in regions([unit.name], top=9)))
+    # All of them, the short ones too ("aar"): Neighbourhood keeps only those of four letters.
+    scored = Recall(frozenset(land for unit in units.values() for land in landscape_of(unit.name)))
     for known in seedsources.known_websites(shared):
         unit = units.get(known.key)
         url = normalise_url(known.website)

@@ -181,9 +181,7 @@ class Body:
     verband_label: str = ""
     verband_url: str = ""  # the site its Verband, or its erfüllende Gemeinde, has in the list
     kreis_name: str = ""
-    verband_seats: tuple[
-        str, ...
-    ] = ()  # its Verband's largest members, and the town it is named after
+    verband_seats: tuple[str, ...] = ()  # where its Verband sits: largest members, namesake town
     regions: tuple[str, ...] = ()  # landscape qualifiers the names around it carry
     erfuellende_name: str = ""  # the Gemeinde that runs it (Thüringen's erfüllende Gemeinde)
     erfuellende_kind: str = ""
@@ -240,13 +238,14 @@ class _Names:
     @classmethod
     def of(cls, body: Body) -> _Names:
         """The labels of ``body``'s name and its Verband's."""
+        bare = bare_name(body.name)
         return cls(
             ("de", *REGIONAL_TLDS.get(body.state_code, ())),
             (*PREFIXES_BY_KIND.get(body.kind, ()), *PREFIXES_BY_LABEL.get(body.kind_label, ())),
             name_slugs(body.name) + _kind_word_named(body),
             name_slugs(body.verband_name)[:VERBAND_SPELLINGS] if body.verband_name else [],
             verband_prefixes(body.state_code, body.verband_label),
-            [bare_name(body.name)] if bare_name(body.name) else [],
+            [bare] if bare else [],
         )
 
     @property
@@ -660,11 +659,11 @@ class Neighbourhood:
         """Its Verband's seats, and a town of its Kreis, not a member, that begins the Verband's
         name: Amt Wilstermarsch is run from Wilster."""
         named = "".join(bare_name(verband_name).split("-"))
-        towns = [
+        towns = sorted(
             town
-            for town in sorted(self.towns.get(kreis_id, ()))
+            for town in self.towns.get(kreis_id, ())
             if len(town) >= 5 and named.startswith(town) and named != town
-        ]
+        )
         return tuple(dict.fromkeys((*self.seats.get(verband_id, ()), *towns)))
 
     def regions_of(self, kreis_id: str, verband_name: str = "") -> tuple[str, ...]:
@@ -677,36 +676,40 @@ class Neighbourhood:
     def of(cls, members: Iterable[Member], kreis_names: dict[str, str]) -> Neighbourhood:
         """The seats and regions of a whole list (``kreis_names``: Kreis id -> name)."""
         by_verband: dict[str, list[Member]] = {}
-        by_kreis: dict[str, list[str]] = {kreis: [name] for kreis, name in kreis_names.items()}
+        # Each Kreis's qualifiers counted over its own name and its units' names.
+        by_kreis = {kreis: Counter(landscape_of(name)) for kreis, name in kreis_names.items()}
         borne: Counter[str] = Counter()  # how many Gemeinden bear each name
         known: set[str] = set()
         towns: dict[str, set[str]] = {}
         for member in members:
-            known.update(region for region in regions([member.name], top=9) if len(region) >= 4)
+            carried = landscape_of(member.name)
+            known.update(carried)
             if member.kind in taxonomy.MUNICIPAL:
-                borne[bare_name(member.name)] += 1
-                town = "".join(bare_name(member.name).split("-"))
-                towns.setdefault(member.kreis_id, set()).add(town)
+                bare = bare_name(member.name)
+                borne[bare] += 1
+                if member.kreis_id:
+                    towns.setdefault(member.kreis_id, set()).add("".join(bare.split("-")))
             if member.verband_id:
                 by_verband.setdefault(member.verband_id, []).append(member)
             if member.kreis_id:
-                by_kreis.setdefault(member.kreis_id, []).append(member.name)
+                by_kreis.setdefault(member.kreis_id, Counter()).update(carried)
+        landmarks = frozenset(land for land in known if len(land) >= 4)
         return cls(
             {verband: seats(group) for verband, group in by_verband.items()},
             {
                 kreis: tuple(
                     dict.fromkeys(
                         (
-                            *regions(names),
+                            *(region for region, _ in counted.most_common(3)),
                             *landscapes(kreis_names.get(kreis, "")),
-                            *named_landscapes(kreis_names.get(kreis, ""), frozenset(known)),
+                            *named_landscapes(kreis_names.get(kreis, ""), landmarks),
                         )
                     )
                 )
-                for kreis, names in by_kreis.items()
+                for kreis, counted in by_kreis.items()
             },
             frozenset(name for name, count in borne.items() if name and count > 1),
-            frozenset(known),
+            landmarks,
             {kreis: frozenset(names) for kreis, names in towns.items()},
         )
 
@@ -745,7 +748,7 @@ def named_landscapes(name: str, known: frozenset[str]) -> list[str]:
     """The landscapes of ``known`` that end a word of ``name`` ("Vulkaneifel" -> ``eifel``,
     "Unterallgäu" -> ``allgaeu``)."""
     words = fold_words(base_name(name)).split()
-    return [land for land in sorted(known) if any(word.endswith(land) for word in words)]
+    return sorted(land for land in known if any(word.endswith(land) for word in words))
 
 
 def seats(members: Iterable[Member], top: int = 2) -> tuple[str, ...]:

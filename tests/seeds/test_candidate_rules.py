@@ -421,3 +421,10 @@ def test_a_verband_named_after_a_town_outside_it_is_tried_by_that_town() -> None
     assert around.seats_of("010616", "01061", "Kellinghusen") == ("Kellinghusen, Stadt",)
     assert "wilster" not in around.seats_of("010615", "03458", "Wilstermarsch")  # not its Kreis
     assert around.seats_of("034585", "03458", "Huder Land") == ()  # too short to tell
+
+
+def test_a_list_without_kreise_names_no_town_for_a_verband() -> None:
+    around = Neighbourhood.of(
+        [Member("Wilster, Stadt", 4400, kind="stadt"), Member("Nortorf", 600, "", "010615")], {}
+    )
+    assert around.seats_of("010615", "", "Wilstermarsch") == ("Nortorf",)
