@@ -73,7 +73,7 @@ def journal_path(output: Path) -> Path:
 
 def tasks_of(path: Path, columns: dict[str, str]) -> list[Task]:
     """One task per unit without a website, with its relations from the same list."""
-    seed_list = read_seeds(path, columns, skip_without_url=True)
+    seed_list = read_seeds(path, columns, skip_without_url=True, need_url=False)
     everyone = {seed.id: seed for seed in (*seed_list.seeds, *seed_list.without_url)}
     around = _neighbourhood(everyone)
     return [_task(seed, everyone, around) for seed in seed_list.without_url]

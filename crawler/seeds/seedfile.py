@@ -139,12 +139,15 @@ def read_seeds(
     path: Path | str,
     columns: Mapping[str, str] | None = None,
     skip_without_url: bool = False,
+    need_url: bool = True,
 ) -> SeedList:
     """Read and validate a seed CSV; raises SeedFileError listing every problem by line.
 
     ``columns`` maps seed fields to differently named columns of the file (``{"id": "ags",
     "url": "website"}``); ``skip_without_url`` passes over rows whose URL is empty (national
-    lists name every municipality, but not every one has a known website).
+    lists name every municipality, but not every one has a known website). With ``need_url``
+    (a crawl) a file none of whose rows has a URL is refused; website discovery, which looks for
+    the missing ones, reads it.
     """
     path = Path(path)
     try:
@@ -201,8 +204,12 @@ def read_seeds(
             continue
         first_line_of[values["id"]] = line
         seeds.append(_seed(values, line))
-    if not seeds and not problems:
-        problems.append(SeedProblem(1, "file has a header but no bodies"))
+    if not seeds and not problems and (need_url or not without_url):
+        problems.append(
+            SeedProblem(1, f"no row has a URL ({len(without_url)} rows without one passed over)")
+            if without_url
+            else SeedProblem(1, "file has a header but no bodies")
+        )
     if problems:
         raise SeedFileError(path, problems)
     listed = tuple(seed for seed in without_url if seed.id not in first_line_of)

@@ -113,3 +113,29 @@ def test_candidates_only_needs_no_network(shared_dir: Path, tmp_path: Path) -> N
     assert list(written[0]) == ["id", "candidate_url"]
     assert {row["id"] for row in written} >= set(web.truth)
     assert all(row["candidate_url"].startswith(("https://", "http://")) for row in written)
+
+
+def test_a_list_where_no_unit_has_a_website_is_read(tmp_path: Path) -> None:
+    seeds = tmp_path / "mine.csv"
+    seeds.write_text("ags,name,website\n03355049,Amt Neuhaus,\n03355050,Bleckede,\n", "utf-8")
+    output = tmp_path / "candidates.csv"
+    result = CliRunner().invoke(
+        main,
+        [
+            "seeds",
+            "discover",
+            "--seeds",
+            str(seeds),
+            "--column",
+            "id=ags",
+            "--column",
+            "url=website",
+            "-o",
+            str(output),
+            "--candidates-only",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with output.open(encoding="utf-8", newline="") as handle:
+        ids = {row["id"] for row in csv.DictReader(handle)}
+    assert ids == {"03355049", "03355050"}

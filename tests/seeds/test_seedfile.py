@@ -162,3 +162,14 @@ def test_national_destatis_list_is_checked_row_by_row(shared_dir: Path) -> None:
         "line 9837: duplicate id '11000000' (first on line 9835)",
         "line 11834: url 'www.bernburg.de' must start with http:// or https://",
     ]
+
+
+def test_a_crawl_list_where_no_row_has_a_url_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, "id,name,url\n01001000,Flensburg,\n01002000,Kiel,\n")
+    with pytest.raises(SeedFileError) as raised:
+        read_seeds(path, skip_without_url=True)
+    assert [str(p) for p in raised.value.problems] == [
+        "line 1: no row has a URL (2 rows without one passed over)"
+    ]
+    assert len(read_seeds(path, skip_without_url=True, need_url=False).without_url) == 2
+    assert problems(tmp_path, "id,name,url\n") == ["line 1: file has a header but no bodies"]
