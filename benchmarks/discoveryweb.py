@@ -32,6 +32,7 @@ from crawler.detection.domains import url_domain
 from crawler.seeds import gv, taxonomy
 from crawler.seeds.candidates import (
     MAX_CANDIDATES,
+    MAX_FALLBACK,
     RULES,
     Body,
     Candidate,
@@ -76,7 +77,8 @@ def gazetteer(shared: Path, plates: Path | None = None) -> dict[str, Unit]:
 def neighbourhood(units: dict[str, Unit]) -> Neighbourhood:
     """Every Verband's seat and every Kreis's regions in the gazetteer."""
     members = [
-        Member(u.name, u.population, u.kreis_id, u.verband_id, u.kind) for u in units.values()
+        Member(u.name, u.population, u.kreis_id, u.verband_id, u.kind, u.state_code)
+        for u in units.values()
     ]
     kreise = {u.id: u.name for u in units.values() if u.kind == "landkreis"}
     return Neighbourhood.of(members, kreise)
@@ -105,6 +107,7 @@ def body_of(unit: Unit, units: dict[str, Unit], around: Neighbourhood) -> Body:
         runner.kind if runner else "",
         tuple((kreis or unit).plate_codes.split()),
         around.is_namesake(unit.name),
+        around.land_regions_of(unit.state_code),
     )
 
 
@@ -170,14 +173,19 @@ def _domain(host: str) -> str:
 
 @dataclass(slots=True)
 class Recall:
-    """Candidate recall over the units whose website is known, per list and per naming rule."""
+    """Candidate recall over the units whose website is known, per list and per naming rule.
+
+    A unit's fallback tier counts as tried when its first tier misses the known site: that is
+    when discovery escalates, unless the first tier verifies another site of the unit's own."""
 
     landscapes: frozenset[str] = frozenset()  # the rivers and landscapes Destatis' names carry
     misses: list[Miss] = field(default_factory=list)
     units: int = 0
-    host_hits: int = 0
+    first_hits: int = 0  # found by the first tier
+    host_hits: int = 0  # found by either tier
     domain_hits: int = 0
-    per_unit: list[int] = field(default_factory=list)
+    per_unit: list[int] = field(default_factory=list)  # first-tier candidates
+    fallback_per_unit: list[int] = field(default_factory=list)  # of the escalated units
     lists: dict[str, list[int]] = field(default_factory=dict)  # list -> [units, hits]
     rule_hits: Counter[str] = field(default_factory=Counter)  # the first rule that found it
     rule_candidates: Counter[str] = field(default_factory=Counter)
@@ -188,15 +196,23 @@ class Recall:
     ) -> None:
         """Score one unit's candidates against its known site."""
         self.units += 1
-        self.per_unit.append(len(made))
+        first = [c for c in made if not c.fallback]
+        self.per_unit.append(len(first))
         host = site_host(url)
-        found = next((c.rule for c in made if site_host(c.url) == host), None)
+        found = next((c.rule for c in first if site_host(c.url) == host), None)
+        self.first_hits += found is not None
+        tried = first
+        if found is None:
+            tried = made
+            fallback = [c for c in made if c.fallback]
+            self.fallback_per_unit.append(len(fallback))
+            found = next((c.rule for c in fallback if site_host(c.url) == host), None)
         self.host_hits += found is not None
         self.domain_hits += url_domain(url) in {url_domain(c.url) for c in made}
         tally = self.lists.setdefault(LISTS.get(key[:2], MUNICIPAL_LIST), [0, 0])
         tally[0] += 1
         tally[1] += found is not None
-        self.rule_candidates.update(c.rule for c in made)
+        self.rule_candidates.update(c.rule for c in tried)
         if found is not None:
             self.rule_hits[found] += 1
         else:
@@ -220,15 +236,22 @@ class Recall:
 
     def lines(self) -> list[str]:
         """Markdown lines of the figures."""
+        escalated = len(self.fallback_per_unit)
         lines = [
             f"- units with a known website: {self.units}",
             f"- candidate recall, same host (without www.): {self.host_hits / self.units:.3f}"
-            f" ({self.host_hits})",
+            f" ({self.host_hits}); first tier alone {self.first_hits / self.units:.3f}"
+            f" ({self.first_hits})",
             f"- candidate recall, same registrable domain: {self.domain_hits / self.units:.3f}"
             f" ({self.domain_hits})",
-            f"- candidates per unit: mean {statistics.mean(self.per_unit):.1f}, median "
-            f"{statistics.median(self.per_unit):.0f}, max {max(self.per_unit)}, "
+            f"- first-tier candidates per unit: mean {statistics.mean(self.per_unit):.1f}, "
+            f"median {statistics.median(self.per_unit):.0f}, max {max(self.per_unit)}, "
             f"{sum(n >= MAX_CANDIDATES for n in self.per_unit)} units capped",
+            f"- units whose first tier misses the known site (escalated): {escalated}; "
+            f"fallback candidates per escalated unit: mean "
+            f"{statistics.mean(self.fallback_per_unit or [0]):.1f}, max "
+            f"{max(self.fallback_per_unit or [0])}, "
+            f"{sum(n >= MAX_FALLBACK for n in self.fallback_per_unit)} units capped",
             "",
             "| list | units | recall |",
             "|---|---|---|",
@@ -237,15 +260,19 @@ class Recall:
             lines.append(f"| {name} | {units} | {hits / units:.3f} ({hits}) |")
         lines += [
             "",
-            "| rule | units it finds first | units only it finds | candidates per unit |",
+            "| rule | units it finds first | units only it finds | candidates per unit "
+            "(fallback: per escalated unit) |",
             "|---|---|---|---|",
         ]
+        fallback = {rule.name for rule in RULES if rule.fallback}
         for rule in ("listed", *(rule.name for rule in RULES)):
             made = self.rule_candidates[rule]
             if made:
+                over = max(1, escalated) if rule in fallback else self.units
+                tier = " (fallback)" if rule in fallback else ""
                 lines.append(
-                    f"| {rule} | {self.rule_hits[rule]} | {self.rule_only[rule]} | "
-                    f"{made / self.units:.2f} |"
+                    f"| {rule}{tier} | {self.rule_hits[rule]} | {self.rule_only[rule]} | "
+                    f"{made / over:.2f} |"
                 )
         return [*lines, "", *self.miss_lines()]
 
@@ -373,6 +400,18 @@ def _site_case(
         web.truth[unit.id] = ""
         web.cases[unit.id] = "ambiguous"
         decoys = own[3:]
+    elif case == 9 and (later := [c for c in own if c.fallback]):
+        # Only the fallback tier names it: discovery must escalate past the first's decoys.
+        host = later[0].host
+        _page(
+            web,
+            host,
+            f"{label} {place} - Startseite",
+            f"{label} {place}, Rathausplatz 1, {unit.plz} {place}. {kreis_name}",
+        )
+        web.truth[unit.id] = host
+        web.cases[unit.id] = "fallback site"
+        decoys = [c for c in own if not c.fallback]
     else:
         host = own[number % min(3, len(own))].host
         _page(
@@ -385,7 +424,9 @@ def _site_case(
         )
         web.truth[unit.id] = host
         web.cases[unit.id] = "own site"
-        decoys = [c for c in own if site_host(c.url) != site_host(f"http://{host}/")]
+        decoys = [
+            c for c in own if not c.fallback and site_host(c.url) != site_host(f"http://{host}/")
+        ]
     _decoys(web, unit, place, decoys)
 
 

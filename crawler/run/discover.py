@@ -88,6 +88,7 @@ def _neighbourhood(everyone: dict[str, Seed]) -> Neighbourhood:
             seed.attributes.get("kreis_id", ""),
             seed.attributes.get("verband_id", ""),
             seed.kind or "",
+            _state_code(seed),
         )
         for seed in everyone.values()
     ]
@@ -105,7 +106,7 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         kreis = parent if parent.kind == "landkreis" else None
     runner = parent if parent and taxonomy.run_by_parent(seed.kind, parent.kind) else None
     administering = verband or runner
-    state_code = attributes.get("state_code") or (seed.id[:2] if seed.id.isdigit() else "")
+    state_code = _state_code(seed)
     body = Body(
         seed.id,
         seed.name,
@@ -122,6 +123,7 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         (runner.kind or "") if runner else "",
         tuple((kreis or seed).attributes.get("plate_codes", "").split()),
         around.is_namesake(seed.name),
+        around.land_regions_of(state_code),
     )
     # A page of the erfüllende Gemeinde names it as a Verband's page names the Verband.
     facts = Facts(
@@ -132,6 +134,10 @@ def _task(seed: Seed, everyone: dict[str, Seed], around: Neighbourhood) -> Task:
         administering.name if administering else "",
     )
     return Task(facts, tuple(candidates(body)))
+
+
+def _state_code(seed: Seed) -> str:
+    return seed.attributes.get("state_code") or (seed.id[:2] if seed.id.isdigit() else "")
 
 
 def write_candidates(tasks: list[Task], output: Path) -> int:

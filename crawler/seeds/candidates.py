@@ -51,6 +51,16 @@ discovery`` reports how many known sites each one finds first and what it costs 
   `rockenhausen` for Nordpfälzer Land; the runner-up; a town of the Kreis outside it that its
   name begins with: `wilster` for Amt Wilstermarsch), ``verband-vg`` (`linz-vg`),
   ``verband-idna``.
+
+The fallback tier (``FALLBACK_RULES``) is fetched only for a unit the first tier leaves without
+a site of its own: ``kreis-suffix`` (`oldenburg-kreis`, `lra-soemmerda`), ``name-prefixed-idna``
+(`gemeinde-sülzetal`), ``verband-seat-subdomain`` (`vg.kusel.de`), ``name-kind-suffix``
+(`castell-gemeinde`, `penkun-stadt`), ``verwaltungsamt`` (its seat: `verwaltungsamt-helbra`),
+``verband-kind-suffix`` (`berkenthin-amt`), ``name-verband`` (`gering-maifeld`),
+``verband-rathaus`` (`rathaus-muenchenbernsdorf`), ``name-plate-any`` (the Kreis's code for a
+name borne once: `kaden-ww`), ``rathaus`` (`rathaus-gmund`, `rathaus.pfronten.de`),
+``verband-other-tld`` (`vorharz.net`, `wissen.eu`), ``name-land-region`` (the landscapes most
+carried by the names of its Land: `fell-mosel`, `bell-eifel`).
 """
 
 from __future__ import annotations
@@ -137,6 +147,8 @@ SUFFIXES = ("online",)
 VERBAND_SPELLINGS = 4
 # The most a unit gets, most likely first; the tail of a long list finds next to nothing.
 MAX_CANDIDATES = 140
+# The most the fallback tier adds, for a unit the first leaves without a site of its own.
+MAX_FALLBACK = 80
 # How a name is told from its namesakes in the same Land: the Regierungsbezirk (the AGS's third
 # digit) as Bavarian and Baden-Württemberg sites write it ("alfeld-mfr", "biberach-baden").
 DISTRICT_SUFFIXES = {
@@ -187,6 +199,7 @@ class Body:
     erfuellende_kind: str = ""
     plates: tuple[str, ...] = ()  # licence plate codes of its Kreis, or its own as a Landkreis
     namesake: bool = False  # another Gemeinde of the list bears its name
+    land_regions: tuple[str, ...] = ()  # the landscapes most carried by the names of its Land
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,20 +210,30 @@ class Candidate:
     of: str = "self"
     host: str = ""  # the generated host name; empty for a URL taken from the list
     rule: str = ""  # the naming rule that made it (``listed``: the Verband's site in the list)
+    fallback: bool = False  # tried only if the others leave the unit without a site of its own
 
 
 def candidates(body: Body) -> list[Candidate]:
-    """Candidate homepages of ``body``, most likely first, each once, with whose they'd be."""
-    found = [Candidate(body.verband_url, "verband", rule="listed")] if body.verband_url else []
+    """Candidate homepages of ``body``, most likely first, each once, with whose they'd be: the
+    first tier, then the fallback tier (``Candidate.fallback``)."""
+    first = [Candidate(body.verband_url, "verband", rule="listed")] if body.verband_url else []
+    later: list[Candidate] = []
     for rule, hosts in hosts_by_rule(body).items():
-        found += [Candidate(f"https://{host}/", rule.of, host, rule.name) for host in hosts]
+        made = [
+            Candidate(f"https://{host}/", rule.of, host, rule.name, rule.fallback) for host in hosts
+        ]
+        (later if rule.fallback else first).extend(made)
     seen: set[str] = set()
+    return _unique(first, seen)[:MAX_CANDIDATES] + _unique(later, seen)[:MAX_FALLBACK]
+
+
+def _unique(found: list[Candidate], seen: set[str]) -> list[Candidate]:
     unique = []
     for candidate in found:
         if candidate.url not in seen:
             seen.add(candidate.url)
             unique.append(candidate)
-    return unique[:MAX_CANDIDATES]
+    return unique
 
 
 def hosts_by_rule(body: Body) -> dict[Rule, list[str]]:
@@ -255,9 +278,11 @@ class _Names:
 
 
 def _kind_word_named(body: Body) -> list[str]:
-    """A Gemeinde named "Amt Neuhaus" or "Amt Creuzburg, Stadt" bears a kind word in its name."""
+    """A Gemeinde named "Amt Neuhaus" or "Amt Creuzburg, Stadt" bears a kind word in its name;
+    so do "Regionalverband Saarbrücken" and "Städteregion Aachen", whose sites say it."""
     named = body.name.split(",", 1)[0].strip()
-    if body.kind not in taxonomy.MUNICIPAL or not KIND_WORDS.match(named):
+    kinds = (*taxonomy.MUNICIPAL, taxonomy.LANDKREIS)
+    if body.kind not in kinds or not KIND_WORDS.match(named):
         return []
     return ["-".join(fold_words(named).split())]
 
@@ -269,6 +294,7 @@ class Rule:
     name: str
     of: str
     make: Callable[[Body, _Names], list[str]]
+    fallback: bool = False  # in the fallback tier (see ``FALLBACK_RULES``)
 
 
 def _named(body: Body, names: _Names) -> list[str]:
@@ -398,11 +424,101 @@ def _idna_named(body: Body, names: _Names) -> list[str]:
     return _hosts(_idna(body.name), (), DE)
 
 
+def _kind_suffixed(body: Body, names: _Names) -> list[str]:
+    return _hosts([f"{slug}-{kind}" for kind in names.prefixes[:1] for slug in names.first], (), DE)
+
+
+def _verband_other_tlds(body: Body, names: _Names) -> list[str]:
+    return _hosts(names.verband_slugs[:2], (), OTHER_TLDS)
+
+
+def _land_region(body: Body, names: _Names) -> list[str]:
+    others = [region for region in body.land_regions if region not in body.regions]
+    return _hosts([f"{slug}-{region}" for slug in names.bare for region in others], (), DE)
+
+
+def _with_any_plate(body: Body, names: _Names) -> list[str]:
+    # The namesakes have theirs in the first tier (``name-plate``).
+    if body.namesake or body.kind not in taxonomy.MUNICIPAL:
+        return []
+    return _hosts(
+        [f"{slug}-{code}" for code in plate_labels(body.plates) for slug in names.bare], (), DE
+    )
+
+
+def _seat_slug(body: Body) -> list[str]:
+    """Where the Verband sits (its most populous member), as one label."""
+    return [slug for seat in body.verband_seats[:1] for slug in name_slugs(seat)[:1]]
+
+
+def _verwaltungsamt(body: Body, names: _Names) -> list[str]:
+    seat = _seat_slug(body)
+    return _hosts([f"verwaltungsamt-{slug}" for slug in seat], (), DE)
+
+
+def _verband_seat_subdomain(body: Body, names: _Names) -> list[str]:
+    seat = _seat_slug(body)
+    return [f"{prefix}.{slug}.de" for prefix in names.verband_prefixes[:1] for slug in seat]
+
+
+def _town_hall(body: Body, names: _Names) -> list[str]:
+    return _hosts([f"rathaus-{slug}" for slug in names.first], (), DE) + [
+        f"rathaus.{slug}.de" for slug in names.first
+    ]
+
+
+def _verband_town_hall(body: Body, names: _Names) -> list[str]:
+    seat = _seat_slug(body)
+    return _hosts(
+        [f"rathaus-{slug}" for slug in dict.fromkeys(seat + names.verband_slugs[:1])], (), DE
+    )
+
+
+def _verband_kind_suffixed(body: Body, names: _Names) -> list[str]:
+    labels = [
+        f"{slug}-{kind}" for kind in names.verband_prefixes[:1] for slug in names.verband_slugs[:1]
+    ]
+    return _hosts(labels, (), DE)
+
+
+def _with_verband(body: Body, names: _Names) -> list[str]:
+    verband = bare_name(body.verband_name) if body.verband_name else ""
+    return _hosts([f"{slug}-{verband}" for slug in names.first] if verband else [], (), DE)
+
+
+def _prefixed_idna(body: Body, names: _Names) -> list[str]:
+    return _hosts(_idna(body.name, names.prefixes[:1]), (), DE)
+
+
+def _kreis_suffixed(body: Body, names: _Names) -> list[str]:
+    if body.kind != taxonomy.LANDKREIS:
+        return []
+    labels = [f"{slug}-{word}" for slug in names.first for word in ("kreis", "landkreis")]
+    return _hosts(labels + [f"lra-{slug}" for slug in names.first], (), DE)
+
+
 def _verband_idna(body: Body, names: _Names) -> list[str]:
     return _hosts(_idna(body.verband_name), (), DE)
 
 
 DE = ("de",)
+# Tried only for a unit the first tier leaves without a site of its own (none verified, two
+# equally good, or only its Verband's), so they cost only where the first tier failed; most
+# productive first. Each finds at least 1.5 units per candidate it adds per such unit.
+FALLBACK_RULES: tuple[Rule, ...] = (
+    Rule("kreis-suffix", "self", _kreis_suffixed, True),
+    Rule("name-prefixed-idna", "self", _prefixed_idna, True),
+    Rule("verband-seat-subdomain", "verband", _verband_seat_subdomain, True),
+    Rule("name-kind-suffix", "self", _kind_suffixed, True),
+    Rule("verwaltungsamt", "verband", _verwaltungsamt, True),
+    Rule("verband-kind-suffix", "verband", _verband_kind_suffixed, True),
+    Rule("name-verband", "self", _with_verband, True),
+    Rule("verband-rathaus", "verband", _verband_town_hall, True),
+    Rule("name-plate-any", "self", _with_any_plate, True),
+    Rule("rathaus", "self", _town_hall, True),
+    Rule("verband-other-tld", "verband", _verband_other_tlds, True),
+    Rule("name-land-region", "self", _land_region, True),
+)
 # Most productive first: a unit's list is cut at MAX_CANDIDATES. Each rule's yield (units found
 # per candidate it adds) is measured by ``python -m benchmarks discovery``.
 RULES: tuple[Rule, ...] = (
@@ -430,6 +546,7 @@ RULES: tuple[Rule, ...] = (
     Rule("name-suffix", "self", _suffixed),
     Rule("verband-vg", "verband", _verband_vg),
     Rule("name-platform", "self", _on_platform),
+    *FALLBACK_RULES,
 )
 PLATFORMS = ("orts.app",)
 # Thüringen's Landgemeinden (some of them towns) write themselves "lg" (`lg-suedeichsfeld`);
@@ -553,17 +670,19 @@ def name_slugs(name: str) -> list[str]:
     return [label for label in dict.fromkeys(variants) if 0 < len(label) <= 63]
 
 
-def _idna(name: str) -> list[str]:
-    """The name with its umlauts kept, as internationalised domain labels (xn--...)."""
+def _idna(name: str, prefixes: tuple[str, ...] = ()) -> list[str]:
+    """The name with its umlauts kept, as internationalised domain labels (xn--...); with
+    ``prefixes``, each hyphenated before it instead."""
     base = base_name(name).casefold()
     if base.isascii():
         return []
     words = re.findall(r"\w+", PARENTHESIS.sub(" ", base))
+    labels = [f"{prefix}-{'-'.join(words)}" for prefix in prefixes] or [
+        "-".join(words),
+        "".join(words),
+    ]
     try:
-        return [
-            label.encode("idna").decode()
-            for label in dict.fromkeys(("-".join(words), "".join(words)))
-        ]
+        return [label.encode("idna").decode() for label in dict.fromkeys(labels)]
     except UnicodeError:
         return []
 
@@ -638,6 +757,7 @@ class Member:
     kreis_id: str = ""
     verband_id: str = ""
     kind: str = ""
+    state_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -650,6 +770,7 @@ class Neighbourhood:
     namesakes: frozenset[str] = frozenset()
     landscapes: frozenset[str] = frozenset()  # every river and landscape the list's names carry
     towns: dict[str, frozenset[str]] = field(default_factory=dict)  # Kreis id -> bare names
+    lands: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Land -> its landscapes
 
     def is_namesake(self, name: str) -> bool:
         """Whether another Gemeinde of the list bears ``name`` (its bare name)."""
@@ -672,6 +793,10 @@ class Neighbourhood:
         named = named_landscapes(verband_name, self.landscapes) if verband_name else []
         return tuple(dict.fromkeys((*self.regions.get(kreis_id, ()), *named)))
 
+    def land_regions_of(self, state_code: str) -> tuple[str, ...]:
+        """The landscapes most carried by the names of a Land, most carried first."""
+        return self.lands.get(state_code, ())
+
     @classmethod
     def of(cls, members: Iterable[Member], kreis_names: dict[str, str]) -> Neighbourhood:
         """The seats and regions of a whole list (``kreis_names``: Kreis id -> name)."""
@@ -681,9 +806,12 @@ class Neighbourhood:
         borne: Counter[str] = Counter()  # how many Gemeinden bear each name
         known: set[str] = set()
         towns: dict[str, set[str]] = {}
+        by_land: dict[str, Counter[str]] = {}
         for member in members:
             carried = landscape_of(member.name)
             known.update(carried)
+            if member.state_code:
+                by_land.setdefault(member.state_code, Counter()).update(carried)
             if member.kind in taxonomy.MUNICIPAL:
                 bare = bare_name(member.name)
                 borne[bare] += 1
@@ -711,7 +839,17 @@ class Neighbourhood:
             frozenset(name for name, count in borne.items() if name and count > 1),
             landmarks,
             {kreis: frozenset(names) for kreis, names in towns.items()},
+            {land: _most_carried(counted) for land, counted in by_land.items()},
         )
+
+
+# How many of a Land's landscapes ``name-land-region`` tries, the most carried first.
+LAND_REGIONS = 8
+
+
+def _most_carried(counted: Counter[str]) -> tuple[str, ...]:
+    ranked = [land for land, _ in counted.most_common() if len(land) >= 4]
+    return tuple(ranked[:LAND_REGIONS])
 
 
 def bare_name(name: str) -> str:

@@ -2,9 +2,11 @@
 
 The requests go through the crawl's own downloader stack (crawler/settings.py): robots.txt as
 RFC 9309 reads it, the private-address guard and the static host map, AutoThrottle. A unit
-takes a few requests per candidate (robots.txt, homepage, Impressum); its verdict is handed to
-``on_verdict`` as soon as its last candidate is settled, so an interrupted discovery keeps every
-unit it finished.
+takes a few requests per candidate (robots.txt, homepage, Impressum). Its first-tier candidates
+are fetched first; the fallback tier only if they leave it without a site of its own (none
+verified, two equally good, or only its Verband's), and the verdict is then made over both. It
+is handed to ``on_verdict`` as soon as its last candidate is settled, so an interrupted discovery
+keeps every unit it finished.
 """
 
 from __future__ import annotations
@@ -32,16 +34,28 @@ URL_TEMPLATE = "https://{host}/"
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A unit to find a website for: what its pages must show, and its candidates."""
+    """A unit to find a website for: what its pages must show, and its candidates (both tiers)."""
 
     facts: Facts
     candidates: tuple[Candidate, ...]
+
+    @property
+    def first(self) -> tuple[Candidate, ...]:
+        """The first tier: what is fetched for every unit."""
+        return tuple(candidate for candidate in self.candidates if not candidate.fallback)
+
+    @property
+    def fallback(self) -> tuple[Candidate, ...]:
+        """The fallback tier: fetched only if the first finds no site of the unit's own."""
+        return tuple(candidate for candidate in self.candidates if candidate.fallback)
 
 
 @dataclass(slots=True)
 class _Open:
     task: Task
     pending: int
+    tried: int
+    escalated: bool = False
     found: list[tuple[Evidence, str]] = field(default_factory=list)
 
 
@@ -81,20 +95,27 @@ class DiscoverySpider(Spider):
             if not task.candidates:
                 self.on_verdict(decide(task.facts, [], 0))
                 continue
-            self.open[task.facts.id] = _Open(task, len(task.candidates))
-            for candidate in task.candidates:
-                url = self.url_template.format(host=candidate.host) if candidate.host else None
-                yield Request(
-                    url or candidate.url,
-                    callback=self.parse_homepage,
-                    errback=self.on_error,
-                    dont_filter=True,
-                    meta={
-                        "unit": task.facts.id,
-                        "evidence": Evidence(candidate.url),
-                        "of": candidate.of,
-                    },
-                )
+            # A unit with no first tier goes straight to its fallback.
+            first = task.first or task.fallback
+            state = _Open(task, len(first), len(first), escalated=not task.first)
+            self.open[task.facts.id] = state
+            for request in self._requests(task, first):
+                yield request
+
+    def _requests(self, task: Task, candidates: Iterable[Candidate]) -> Iterator[Request]:
+        for candidate in candidates:
+            url = self.url_template.format(host=candidate.host) if candidate.host else None
+            yield Request(
+                url or candidate.url,
+                callback=self.parse_homepage,
+                errback=self.on_error,
+                dont_filter=True,
+                meta={
+                    "unit": task.facts.id,
+                    "evidence": Evidence(candidate.url),
+                    "of": candidate.of,
+                },
+            )
 
     def parse_homepage(self, response: Response) -> Iterator[Request]:
         """Read the homepage; fetch the Impressum it links before deciding."""
@@ -140,10 +161,23 @@ class DiscoverySpider(Spider):
         state = self.open[meta["unit"]]
         state.found.append((meta["evidence"], meta["of"]))
         state.pending -= 1
-        if state.pending == 0:
-            del self.open[meta["unit"]]
-            self.on_verdict(decide(state.task.facts, state.found, len(state.task.candidates)))
-            self._closed.set()
+        if state.pending > 0:
+            return
+        verdict = decide(state.task.facts, state.found, state.tried)
+        fallback = state.task.fallback
+        if verdict.website_of != "self" and fallback and not state.escalated:
+            state.escalated = True
+            state.pending = len(fallback)
+            state.tried += len(fallback)
+            engine = self.crawler.engine
+            if engine is None:  # the crawl is being torn down: the unit stays unfinished
+                return
+            for request in self._requests(state.task, fallback):
+                engine.crawl(request)
+            return
+        del self.open[meta["unit"]]
+        self.on_verdict(verdict)
+        self._closed.set()
 
 
 def _html(response: Response, evidence: Evidence, failing: bool = True) -> bool:

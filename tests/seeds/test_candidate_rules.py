@@ -30,6 +30,14 @@ def hosts(body: Body, of: str = "") -> set[str]:
     return {c.host for c in candidates(body) if c.host and (not of or c.of == of)}
 
 
+def first_tier(body: Body) -> set[str]:
+    return {c.host for c in candidates(body) if c.host and not c.fallback}
+
+
+def fallback(body: Body) -> set[str]:
+    return {c.host for c in candidates(body) if c.host and c.fallback}
+
+
 def ortsgemeinde(name: str, verband: str, label: str = "Verbandsgemeinde") -> Body:
     return Body("07000001", name, "gemeinde", "Kreisangehörige Gemeinde", "07", verband, label)
 
@@ -229,11 +237,12 @@ def test_a_namesake_is_told_apart_by_its_kreis_licence_plate_code() -> None:
     )
 
 
-def test_a_name_borne_once_gets_no_licence_plate_code() -> None:
-    assert not any(
-        host.endswith("-nf.de")
-        for host in hosts(Body("01054047", "Högel", "gemeinde", "", "01", plates=("NF",)))
-    )
+def test_a_name_borne_once_gets_its_licence_plate_code_only_in_the_fallback_tier() -> None:
+    hoegel = Body("01054047", "Högel", "gemeinde", "", "01", plates=("NF",))
+    assert not any(host.endswith("-nf.de") for host in first_tier(hoegel))
+    assert "hoegel-nf.de" in fallback(hoegel)
+    assert "hoegel-nf.de" in first_tier(replace(hoegel, namesake=True))
+    assert "hoegel-nf.de" not in fallback(replace(hoegel, namesake=True))
 
 
 def test_a_landkreis_is_tried_by_its_own_licence_plate_code() -> None:
@@ -278,7 +287,7 @@ def test_discovery_reads_the_kreis_licence_plate_codes_from_the_list(tmp_path: P
         "07334004,Hagenbach,https://www.hagenbach.de/,stadt,07334,\n",
         encoding="utf-8",
     )
-    made = {t.facts.id: {c.host for c in t.candidates} for t in tasks_of(seeds, {})}
+    made = {t.facts.id: {c.host for c in t.first} for t in tasks_of(seeds, {})}
     assert "berg-aw.de" in made["07131008"]
     assert "kreis-aw.de" in made["07131"]
     assert not any(host.endswith("-aw.de") for host in made["07131009"])  # no namesake

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from benchmarks import discoveryweb
 from crawler.cli import main
-from crawler.run.discover import journal_path
+from crawler.run.discover import journal_path, tasks_of
 from crawler.seeds.verify import Verdict
 from tests.e2e.conftest import govsocial
 
@@ -54,6 +54,17 @@ def test_every_proposal_is_the_true_site_and_decoys_lose(
     nothing = [unit for unit, case in cases.items() if case in ("no site", "ambiguous")]
     assert all(proposals[unit]["url"] == "" and proposals[unit]["reason"] for unit in nothing)
     assert not journal_path(output).exists()
+    # The fallback tier is fetched only where the first found no site of the unit's own.
+    tasks = {task.facts.id: task for task in tasks_of(web.seeds, {})}
+    tried = {unit: int(proposals[unit]["candidates"]) for unit in cases}
+    later = [unit for unit, case in cases.items() if case == "fallback site"]
+    assert later
+    assert all(proposals[unit]["website_of"] == "self" for unit in later)
+    escalated = [*later, *verband, *nothing]
+    assert all(tried[unit] == len(tasks[unit].candidates) for unit in escalated)
+    own = [unit for unit, case in cases.items() if case == "own site"]
+    assert all(tried[unit] == len(tasks[unit].first) for unit in own)
+    assert all(tasks[unit].fallback for unit in own)
 
 
 def test_an_interrupted_discovery_resumes_without_redoing_settled_units(
