@@ -220,11 +220,23 @@ def candidates(body: Body) -> list[Candidate]:
     later: list[Candidate] = []
     for rule, hosts in hosts_by_rule(body).items():
         made = [
-            Candidate(f"https://{host}/", rule.of, host, rule.name, rule.fallback) for host in hosts
+            Candidate(f"https://{host}/", rule.of, host, rule.name, rule.fallback)
+            for host in hosts
+            if is_host_name(host)
         ]
         (later if rule.fallback else first).extend(made)
     seen: set[str] = set()
     return _unique(first, seen)[:MAX_CANDIDATES] + _unique(later, seen)[:MAX_FALLBACK]
+
+
+# A DNS label: letters, digits and inner hyphens, 63 at most (RFC 1035; IDNs as xn--).
+LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def is_host_name(host: str) -> bool:
+    """Whether ``host`` can be looked up at all: a long name joined with its landscape can
+    outgrow a label."""
+    return len(host) <= 253 and all(LABEL.fullmatch(label) for label in host.split("."))
 
 
 def _unique(found: list[Candidate], seen: set[str]) -> list[Candidate]:

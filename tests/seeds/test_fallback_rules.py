@@ -4,7 +4,9 @@ stays out of the first tier, which every unit fetches."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+from benchmarks import discoveryweb
 from crawler.seeds.candidates import (
     LAND_REGIONS,
     MAX_FALLBACK,
@@ -12,6 +14,7 @@ from crawler.seeds.candidates import (
     Member,
     Neighbourhood,
     candidates,
+    is_host_name,
 )
 
 
@@ -144,3 +147,23 @@ def test_a_kreis_named_with_its_kind_word_is_tried_by_its_whole_name() -> None:
     assert not any(
         host.startswith(("regionalverband", "staedteregion")) for host in first_tier(kassel)
     )
+
+
+def test_every_candidate_of_every_unit_of_the_gemeindeverzeichnis_is_a_host_name(
+    shared_dir: Path,
+) -> None:
+    units = discoveryweb.gazetteer(shared_dir)
+    around = discoveryweb.neighbourhood(units)
+    hosts = [
+        candidate.host
+        for unit in units.values()
+        for candidate in candidates(discoveryweb.body_of(unit, units, around))
+        if candidate.host
+    ]
+    assert len(hosts) > 500_000
+    assert all(is_host_name(host) for host in hosts)
+    too_long = "eriskirch-kressbronn-am-bodensee-langenargen-bodensee-langenargen"
+    assert len(too_long) == 65
+    assert not is_host_name(f"{too_long}.de")
+    assert not is_host_name("gemeinde-.de")
+    assert is_host_name("xn--gemeinde-slzetal-szb.de")
