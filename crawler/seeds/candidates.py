@@ -352,7 +352,7 @@ def _verband_plate(body: Body, names: _Names) -> list[str]:
     # A Verband's name with a qualifier has namesakes; its site tells them apart as its
     # Gemeinden's do, by the Kreis's code ("Selters (Westerwald)" -> selters-ww).
     bare = bare_name(body.verband_name) if landscape_of(body.verband_name) else ""
-    return _hosts([f"{bare}-{code}" for code in plate_labels(body.plates)] if bare else [], (), DE)
+    return _hosts(_coded(bare, body.plates), (), DE)
 
 
 def _qualifier_initials(body: Body, names: _Names) -> list[str]:
@@ -396,13 +396,16 @@ def _with_kreis(body: Body, names: _Names) -> list[str]:
 
 
 def _with_plate(body: Body, names: _Names) -> list[str]:
-    # Tried for every Gemeinde, the codes found 27 of the shared lists' sites for 4.6
-    # candidates per unit; for namesakes, the names the code is there to tell apart, 19 for 0.6
-    # (benchmarks/RESULTS.md).
+    # The namesakes, the names the code is there to tell apart; every other name gets it in the
+    # fallback tier (``name-plate-any``), for what it finds there (benchmarks/RESULTS.md).
     if not body.namesake or body.kind == taxonomy.LANDKREIS:
         return []
-    codes, bare = plate_labels(body.plates), bare_name(body.name)
-    return _hosts([f"{bare}-{code}" for code in codes] if bare else [], (), DE)
+    return _hosts(_coded(bare_name(body.name), body.plates), (), DE)
+
+
+def _coded(slug: str, plates: Iterable[str]) -> list[str]:
+    """``slug`` with each licence plate code after it (``berg-aw``)."""
+    return [f"{slug}-{code}" for code in plate_labels(plates)] if slug else []
 
 
 def _kreis_plate(body: Body, names: _Names) -> list[str]:
@@ -453,9 +456,7 @@ def _with_any_plate(body: Body, names: _Names) -> list[str]:
     # The namesakes have theirs in the first tier (``name-plate``).
     if body.namesake or body.kind not in taxonomy.MUNICIPAL:
         return []
-    return _hosts(
-        [f"{slug}-{code}" for code in plate_labels(body.plates) for slug in names.bare], (), DE
-    )
+    return _hosts([label for slug in names.bare for label in _coded(slug, body.plates)], (), DE)
 
 
 def _seat_slug(body: Body) -> list[str]:
@@ -499,14 +500,15 @@ def _with_verband(body: Body, names: _Names) -> list[str]:
 
 
 def _prefixed_idna(body: Body, names: _Names) -> list[str]:
-    return _hosts(_idna(body.name, names.prefixes[:1]), (), DE)
+    return _hosts(_idna_prefixed(body.name, names.prefixes[:1]), (), DE)
 
 
 def _kreis_suffixed(body: Body, names: _Names) -> list[str]:
     if body.kind != taxonomy.LANDKREIS:
         return []
-    labels = [f"{slug}-{word}" for slug in names.first for word in ("kreis", "landkreis")]
-    return _hosts(labels + [f"lra-{slug}" for slug in names.first], (), DE)
+    # "-landkreis" is its kind word after the name (``name-kind-suffix``).
+    labels = [f"{slug}-kreis" for slug in names.first] + [f"lra-{slug}" for slug in names.first]
+    return _hosts(labels, (), DE)
 
 
 def _verband_idna(body: Body, names: _Names) -> list[str]:
@@ -682,17 +684,25 @@ def name_slugs(name: str) -> list[str]:
     return [label for label in dict.fromkeys(variants) if 0 < len(label) <= 63]
 
 
-def _idna(name: str, prefixes: tuple[str, ...] = ()) -> list[str]:
-    """The name with its umlauts kept, as internationalised domain labels (xn--...); with
-    ``prefixes``, each hyphenated before it instead."""
+def _idna(name: str) -> list[str]:
+    """The name with its umlauts kept, as internationalised domain labels (xn--...)."""
+    words = _umlaut_words(name)
+    return _encoded(["-".join(words), "".join(words)] if words else [])
+
+
+def _idna_prefixed(name: str, prefixes: tuple[str, ...]) -> list[str]:
+    """The same, hyphenated after each of ``prefixes`` (`gemeinde-sülzetal`)."""
+    words = "-".join(_umlaut_words(name))
+    return _encoded([f"{prefix}-{words}" for prefix in prefixes] if words else [])
+
+
+def _umlaut_words(name: str) -> list[str]:
+    """The words of a name that has letters beyond ASCII, as written; none for any other."""
     base = base_name(name).casefold()
-    if base.isascii():
-        return []
-    words = re.findall(r"\w+", PARENTHESIS.sub(" ", base))
-    labels = [f"{prefix}-{'-'.join(words)}" for prefix in prefixes] or [
-        "-".join(words),
-        "".join(words),
-    ]
+    return [] if base.isascii() else re.findall(r"\w+", PARENTHESIS.sub(" ", base))
+
+
+def _encoded(labels: list[str]) -> list[str]:
     try:
         return [label.encode("idna").decode() for label in dict.fromkeys(labels)]
     except UnicodeError:
@@ -833,7 +843,7 @@ class Neighbourhood:
                 by_verband.setdefault(member.verband_id, []).append(member)
             if member.kreis_id:
                 by_kreis.setdefault(member.kreis_id, Counter()).update(carried)
-        landmarks = frozenset(land for land in known if len(land) >= 4)
+        landmarks = frozenset(land for land in known if len(land) >= LANDMARK)
         return cls(
             {verband: seats(group) for verband, group in by_verband.items()},
             {
@@ -857,10 +867,13 @@ class Neighbourhood:
 
 # How many of a Land's landscapes ``name-land-region`` tries, the most carried first.
 LAND_REGIONS = 8
+# The shortest landscape taken from a list's names: shorter ones ("inn", "aar") end too many
+# words to tell them from a word's own ending.
+LANDMARK = 4
 
 
 def _most_carried(counted: Counter[str]) -> tuple[str, ...]:
-    ranked = [land for land, _ in counted.most_common() if len(land) >= 4]
+    ranked = [land for land, _ in counted.most_common() if len(land) >= LANDMARK]
     return tuple(ranked[:LAND_REGIONS])
 
 

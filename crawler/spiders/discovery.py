@@ -54,9 +54,13 @@ class Task:
 class _Open:
     task: Task
     pending: int
-    tried: int
     escalated: bool = False
     found: list[tuple[Evidence, str]] = field(default_factory=list)
+
+    @property
+    def tried(self) -> int:
+        """The candidates fetched: the first tier, and the fallback once escalated."""
+        return len(self.task.candidates) if self.escalated else len(self.task.first)
 
 
 class DiscoverySpider(Spider):
@@ -97,7 +101,7 @@ class DiscoverySpider(Spider):
                 continue
             # A unit with no first tier goes straight to its fallback.
             first = task.first or task.fallback
-            state = _Open(task, len(first), len(first), escalated=not task.first)
+            state = _Open(task, len(first), escalated=not task.first)
             self.open[task.facts.id] = state
             for request in self._requests(task, first):
                 yield request
@@ -168,7 +172,6 @@ class DiscoverySpider(Spider):
         if verdict.website_of != "self" and fallback and not state.escalated:
             state.escalated = True
             state.pending = len(fallback)
-            state.tried += len(fallback)
             engine = self.crawler.engine
             if engine is None:  # the crawl is being torn down: the unit stays unfinished
                 return
