@@ -135,7 +135,8 @@ def build_command(
 @click.option(
     "--candidates-only",
     is_flag=True,
-    help="Write the candidate URLs (id, candidate_url), one row each, without any network access.",
+    help="Write the candidate URLs of both tiers (id, candidate_url), one row each, without any "
+    "network access.",
 )
 @allow_private_option
 @overrides_option
@@ -153,8 +154,9 @@ def discover_command(
 
     Candidates come from each unit's name and relations; each is fetched as a crawl would
     (robots.txt, private addresses refused, AutoThrottle), its homepage and Impressum must name
-    the body and match its postal code, AGS, Kreis or Verband. Interrupted, it resumes where it
-    stopped when run again with the same output.
+    the body and match its postal code, AGS, Kreis or Verband. A fallback tier of candidates is
+    fetched only for a unit the first leaves without a site of its own. Interrupted, it resumes
+    where it stopped when run again with the same output.
     """
     # Imported here: discovery loads Scrapy, which `seeds build` does not need.
     from crawler.run.discover import (  # noqa: PLC0415
